@@ -1,0 +1,1 @@
+# connect_cpp_generate(): written by the plugin work.
