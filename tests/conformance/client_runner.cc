@@ -1,5 +1,7 @@
 #include "tests/conformance/client_runner.h"
 
+#include <google/protobuf/any.pb.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -13,8 +15,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/any.pb.h>
 
 #include "connectrpc/call_options.h"
 #include "connectrpc/client_stream.h"
@@ -155,7 +155,8 @@ class Invocation {
         plan_(GetCancelPlan(request)),
         token_(std::make_shared<CancellationToken>()) {
     AddHeadersFromProto(request.request_headers(), &options_.headers);
-    if (request.has_timeout_ms()) options_.timeout = std::chrono::milliseconds(request.timeout_ms());
+    if (request.has_timeout_ms())
+      options_.timeout = std::chrono::milliseconds(request.timeout_ms());
     options_.use_get = request.use_get_http_method();
     options_.cancellation = token_;
   }

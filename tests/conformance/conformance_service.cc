@@ -1,5 +1,7 @@
 #include "tests/conformance/conformance_service.h"
 
+#include <google/protobuf/any.pb.h>
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <google/protobuf/any.pb.h>
 
 #include "connectrpc/code.h"
 #include "tests/conformance/conformance_util.h"
@@ -36,7 +36,8 @@ std::string PercentDecode(std::string_view in) {
     const char c = in[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+               HexValue(in[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
       i += 2;
     } else {

@@ -19,9 +19,9 @@ class ConformanceServiceImpl : public v1::ConformanceServiceHandler {
                       ServerWriter<v1::ServerStreamResponse>& writer) override;
   Status ClientStream(ServerContext& context, ServerReader<v1::ClientStreamRequest>& reader,
                       v1::ClientStreamResponse* response) override;
-  Status BidiStream(ServerContext& context,
-                    ServerReaderWriter<v1::BidiStreamRequest, v1::BidiStreamResponse>& stream)
-      override;
+  Status BidiStream(
+      ServerContext& context,
+      ServerReaderWriter<v1::BidiStreamRequest, v1::BidiStreamResponse>& stream) override;
   Status IdempotentUnary(ServerContext& context, const v1::IdempotentUnaryRequest& request,
                          v1::IdempotentUnaryResponse* response) override;
   // Unimplemented is deliberately not overridden: the generated default answers unimplemented.

@@ -3,11 +3,11 @@
 #ifndef CONNECTRPC_TESTS_CONFORMANCE_CONFORMANCE_UTIL_H_
 #define CONNECTRPC_TESTS_CONFORMANCE_CONFORMANCE_UTIL_H_
 
-#include <string>
-#include <string_view>
-
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
+
+#include <string>
+#include <string_view>
 
 #include "connectrpc/headers.h"
 #include "tests/conformance/conformance_protos.h"
