@@ -142,7 +142,7 @@ TEST(ErrorJsonTest, MatchesSpecExample) {
   status.AddDetail(file);
   EXPECT_EQ(ErrorToJson(status),
             R"({"code":"out_of_range","message":"oops","details":[{"type":)"
-            R"("google.protobuf.FileDescriptorProto","value":"Cgp0ZXN0LnByb3Rv"}]}])");
+            R"("google.protobuf.FileDescriptorProto","value":"Cgp0ZXN0LnByb3Rv"}]})");
 }
 
 TEST(ErrorJsonTest, OmitsEmptyMessageAndDetails) {
@@ -152,9 +152,9 @@ TEST(ErrorJsonTest, OmitsEmptyMessageAndDetails) {
 }
 
 TEST(ErrorJsonTest, EscapesControlCharacters) {
-  const std::string message = std::string("a\r\nb\t\"q\"\\/ \x01\x1f\x7f", 15);
+  const std::string message = std::string("a\r\nb\t\"q\"\\/ \x01\x1f\x7f\0", 15);
   const std::string json = ErrorToJson(Status(Code::kInternal, message));
-  EXPECT_EQ(json, R"({"code":"internal","message":"a\r\nb\t\"q\"\\/ \u0001\u001f\u007f"})");
+  EXPECT_EQ(json, R"({"code":"internal","message":"a\r\nb\t\"q\"\\/ \u0001\u001f\u007f\u0000"})");
   const Status back = ErrorFromJson(json, 500);
   EXPECT_EQ(back.code(), Code::kInternal);
   EXPECT_EQ(back.message(), message);

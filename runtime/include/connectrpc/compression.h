@@ -25,8 +25,8 @@ class Compressor {
   // Replaces `out` with the compressed form of `in`.
   virtual Status Compress(std::string_view in, std::string* out) const = 0;
   // Replaces `out` with the decompressed form of `in`. Output larger than `max_size` bytes fails
-  // with kResourceExhausted (a bound against decompression bombs); corrupt input fails with
-  // kInvalidArgument.
+  // with kResourceExhausted (a bound against decompression bombs); a max_size of 0 means no
+  // limit. Corrupt input fails with kInvalidArgument; empty input decompresses to empty output.
   virtual Status Decompress(std::string_view in, std::string* out, size_t max_size) const = 0;
 };
 

@@ -58,7 +58,8 @@ class Headers {
   std::vector<Entry> entries_;
 };
 
-// True if `value` is safe to put in an HTTP header: no CR, LF or NUL.
+// True if `value` is safe to put in an HTTP header: no CR, LF or NUL, nor any other control
+// character except HTAB (bytes >= 0x80 are allowed).
 bool IsValidHeaderValue(std::string_view value);
 // True if `key` is an HTTP token (RFC 9110 tchar), the form every header name must take.
 bool IsValidHeaderKey(std::string_view key);
