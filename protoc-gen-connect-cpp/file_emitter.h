@@ -1,0 +1,17 @@
+// FileEmitter: the layout of a .connect.h and .connect.cc: prologue, includes, ABI check,
+// namespace, per-service constants, then the client and handler parts in output order.
+#ifndef PROTOC_GEN_CONNECT_CPP_FILE_EMITTER_H_
+#define PROTOC_GEN_CONNECT_CPP_FILE_EMITTER_H_
+
+#include "model.h"
+#include "options.h"
+#include "printer.h"
+
+namespace connectrpc::plugin {
+
+void EmitHeader(const FileModel& file, const Options& options, Printer& printer);
+void EmitSource(const FileModel& file, const Options& options, Printer& printer);
+
+}  // namespace connectrpc::plugin
+
+#endif  // PROTOC_GEN_CONNECT_CPP_FILE_EMITTER_H_

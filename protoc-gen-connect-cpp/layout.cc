@@ -1,0 +1,138 @@
+#include "layout.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace connectrpc::plugin {
+namespace {
+
+constexpr size_t kContinuationIndent = 4;
+
+// Greedily packs `items` (", "-separated, `tail` after the last) into lines starting at `column`.
+// Returns false if a line exceeds the column limit.
+bool Pack(size_t column, const std::vector<std::string>& items, std::string_view tail,
+          std::vector<std::string>* lines) {
+  lines->clear();
+  std::string line;
+  bool fits = true;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 == items.size() ? std::string(tail) : std::string(","));
+    if (line.empty()) {
+      line = item;
+    } else if (column + line.size() + 1 + item.size() <= kColumnLimit) {
+      line += " " + item;
+    } else {
+      lines->push_back(line);
+      line = item;
+    }
+  }
+  if (items.empty()) line = tail;
+  lines->push_back(line);
+  for (const std::string& l : *lines) fits = fits && column + l.size() <= kColumnLimit;
+  return fits;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string WrapList(size_t indent, std::string_view prefix, std::string_view head,
+                     const std::vector<std::string>& items, std::string_view tail) {
+  std::string first = prefix.empty() ? std::string(head) : std::string(prefix) + " " + std::string(head);
+  std::string one_line = first + Join(items, ", ") + std::string(tail);
+  if (indent + one_line.size() <= kColumnLimit || items.empty()) return one_line;
+  if (!prefix.empty() && indent + first.size() > kColumnLimit) {
+    return std::string(prefix) + "\n" + WrapList(indent, "", head, items, tail);
+  }
+  std::vector<std::string> lines;
+  if (Pack(indent + first.size(), items, tail, &lines)) {
+    std::string out = first + lines[0];
+    for (size_t i = 1; i < lines.size(); ++i) {
+      out += "\n" + std::string(first.size(), ' ') + lines[i];
+    }
+    return out;
+  }
+  Pack(indent + kContinuationIndent, items, tail, &lines);
+  std::string out = first;
+  for (const std::string& line : lines) {
+    out += "\n" + std::string(kContinuationIndent, ' ') + line;
+  }
+  return out;
+}
+
+std::string WrapAssignment(size_t indent, std::string_view lhs, std::string_view rhs) {
+  std::string one_line = std::string(lhs) + " = " + std::string(rhs) + ";";
+  if (indent + one_line.size() <= kColumnLimit) return one_line;
+  return std::string(lhs) + " =\n" + std::string(kContinuationIndent, ' ') + std::string(rhs) +
+         ";";
+}
+
+std::string FunctionDefinition(size_t indent, std::string_view signature, std::string_view body) {
+  std::string one_line = std::string(signature) + " " + std::string(body) + " }";
+  if (signature.find('\n') == signature.npos && body.find('\n') == body.npos &&
+      indent + one_line.size() <= kColumnLimit) {
+    return one_line;
+  }
+  std::string out = std::string(signature) + "\n";
+  std::string_view rest = body;
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    out += (line.empty() ? "" : "  ") + std::string(line) + "\n";
+    rest = end == rest.npos ? std::string_view() : rest.substr(end + 1);
+  }
+  return out + "}";
+}
+
+std::string CommentBlock(size_t indent, const std::vector<std::string>& lines) {
+  std::string out;
+  auto add = [&out](std::string_view line) {
+    if (!out.empty()) out += "\n";
+    out += line;
+  };
+  for (const std::string& raw : lines) {
+    if (raw.empty()) {
+      add("//");
+      continue;
+    }
+    // clang-format wants a space after "//"; keep any deeper indentation of the comment text.
+    size_t text_start = raw.find_first_not_of(' ');
+    std::string lead = "//" + (text_start == 0 ? std::string(" ") : raw.substr(0, text_start));
+    std::string_view text = std::string_view(raw).substr(text_start);
+    std::string line = lead;
+    bool line_has_word = false;
+    while (!text.empty()) {
+      size_t space = text.find(' ');
+      std::string_view word = text.substr(0, space);
+      text = space == text.npos ? std::string_view() : text.substr(space + 1);
+      if (word.empty()) {
+        if (line_has_word) line += " ";
+        continue;
+      }
+      if (line_has_word && indent + line.size() + 1 + word.size() > kColumnLimit) {
+        add(line);
+        line = lead;
+        line_has_word = false;
+      }
+      if (line_has_word) line += " ";
+      line += word;
+      line_has_word = true;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    // A trailing backslash would continue the comment onto the next source line.
+    if (!line.empty() && line.back() == '\\') line += " //";
+    add(line);
+  }
+  return out;
+}
+
+}  // namespace connectrpc::plugin
