@@ -73,7 +73,7 @@ void EmitConstants(const ServiceModel& service, Printer& printer) {
     procedures += WrapAssignment(0, "inline constexpr std::string_view " + method.procedure_const,
                                  CppStringLiteral(method.procedure));
     if (!methods.empty()) methods += "\n";
-    methods += WrapList(0, "inline constexpr connectrpc::MethodInfo", method.method_const + "{",
+    methods += WrapBracedList(0, "inline constexpr connectrpc::MethodInfo", method.method_const + "{",
                         {method.procedure_const, method.stream_type, method.idempotency}, "};");
   }
   printer.Emit(

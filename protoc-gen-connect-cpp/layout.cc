@@ -6,6 +6,11 @@
 #include <vector>
 
 namespace connectrpc::plugin {
+
+std::string WrapListImpl(size_t indent, std::string_view prefix, std::string_view head,
+                         const std::vector<std::string>& items, std::string_view tail,
+                         bool braced);
+
 namespace {
 
 constexpr size_t kContinuationIndent = 4;
@@ -43,27 +48,64 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+
+// A type on a line of its own, its template arguments wrapped when it is too long.
+std::string WrapType(size_t indent, std::string_view type) {
+  size_t open = type.find('<');
+  if (indent + type.size() <= kColumnLimit || open == type.npos || type.back() != '>') {
+    return std::string(type);
+  }
+  std::vector<std::string> args;
+  int depth = 0;
+  size_t start = open + 1;
+  for (size_t i = start; i + 1 < type.size(); ++i) {
+    if (type[i] == '<') ++depth;
+    if (type[i] == '>') --depth;
+    if (type[i] == ',' && depth == 0) {
+      args.emplace_back(type.substr(start, i - start));
+      start = i + 2;  // skip ", "
+    }
+  }
+  args.emplace_back(type.substr(start, type.size() - 1 - start));
+  return WrapList(indent, "", type.substr(0, open + 1), args, ">");
+}
+
 }  // namespace
 
 std::string WrapList(size_t indent, std::string_view prefix, std::string_view head,
                      const std::vector<std::string>& items, std::string_view tail) {
+  return WrapListImpl(indent, prefix, head, items, tail, /*braced=*/false);
+}
+
+std::string WrapBracedList(size_t indent, std::string_view prefix, std::string_view head,
+                           const std::vector<std::string>& items, std::string_view tail) {
+  return WrapListImpl(indent, prefix, head, items, tail, /*braced=*/true);
+}
+
+std::string WrapListImpl(size_t indent, std::string_view prefix, std::string_view head,
+                         const std::vector<std::string>& items, std::string_view tail,
+                         bool braced) {
   std::string first = prefix.empty() ? std::string(head) : std::string(prefix) + " " + std::string(head);
   std::string one_line = first + Join(items, ", ") + std::string(tail);
   if (indent + one_line.size() <= kColumnLimit || items.empty()) return one_line;
   if (!prefix.empty() && indent + first.size() > kColumnLimit) {
-    return std::string(prefix) + "\n" + WrapList(indent, "", head, items, tail);
+    return WrapType(indent, prefix) + "\n" + WrapList(indent, "", head, items, tail);
   }
-  std::vector<std::string> lines;
-  if (Pack(indent + first.size(), items, tail, &lines)) {
-    std::string out = first + lines[0];
-    for (size_t i = 1; i < lines.size(); ++i) {
-      out += "\n" + std::string(first.size(), ' ') + lines[i];
+  std::vector<std::string> aligned;
+  std::vector<std::string> broken;
+  bool aligned_fits = Pack(indent + first.size(), items, tail, &aligned);
+  Pack(indent + kContinuationIndent, items, tail, &broken);
+  // clang-format aligns parameters after "(" whenever they fit there; a braced list only when
+  // breaking after "{" would not save lines.
+  if (aligned_fits && (!braced || aligned.size() <= broken.size() + 1)) {
+    std::string out = first + aligned[0];
+    for (size_t i = 1; i < aligned.size(); ++i) {
+      out += "\n" + std::string(first.size(), ' ') + aligned[i];
     }
     return out;
   }
-  Pack(indent + kContinuationIndent, items, tail, &lines);
   std::string out = first;
-  for (const std::string& line : lines) {
+  for (const std::string& line : broken) {
     out += "\n" + std::string(kContinuationIndent, ' ') + line;
   }
   return out;

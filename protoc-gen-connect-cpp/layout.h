@@ -22,6 +22,11 @@ inline constexpr size_t kColumnLimit = 100;
 std::string WrapList(size_t indent, std::string_view prefix, std::string_view head,
                      const std::vector<std::string>& items, std::string_view tail);
 
+// Like WrapList for a braced initializer ("T name{a, b, c};"), which clang-format aligns after
+// "{" only when that takes no more lines than breaking after it.
+std::string WrapBracedList(size_t indent, std::string_view prefix, std::string_view head,
+                           const std::vector<std::string>& items, std::string_view tail);
+
 // `lhs = rhs;`, or with `rhs` on the next line, indented by 4.
 std::string WrapAssignment(size_t indent, std::string_view lhs, std::string_view rhs);
 

@@ -1,1 +1,138 @@
-# connect_cpp_generate(): written by the plugin work.
+# connect_cpp_generate(): builds a static library from .proto files with protoc's C++ messages
+# and protoc-gen-connect-cpp's clients and handlers.
+#
+#   connect_cpp_generate(<target>
+#     PROTO_ROOT <dir>                 # the import root the PROTOS are relative to
+#     PROTOS <file.proto>...           # relative to PROTO_ROOT
+#     [IMPORT_DIRS <dir>...]           # further import roots (protobuf's own is always included)
+#     [OUT_DIR <dir>]                  # default: ${CMAKE_CURRENT_BINARY_DIR}/<target>_gen
+#     [PLUGIN_OPTIONS <opts>]          # passed as --connect-cpp_opt, e.g. "server=false"
+#     [CONNECT_SOURCES_DIR <dir>])     # use checked-in .connect.h/.cc from <dir> instead
+#
+# <target> is a STATIC library holding every .pb.cc and, for files that define services, the
+# .connect.cc. Its PUBLIC include directories are OUT_DIR (and CONNECT_SOURCES_DIR), and it links
+# PUBLIC to connectrpc and protobuf::libprotobuf. Generated code is built without -Werror and with
+# -Wno-deprecated-declarations. Editing a .proto or rebuilding the plugin regenerates the code.
+#
+# Works in this source tree (the protoc-gen-connect-cpp target) and for projects using an
+# installed plugin (found with find_program, or set CONNECT_CPP_PLUGIN_EXECUTABLE).
+include_guard(GLOBAL)
+
+function(_connect_cpp_has_services proto_file out_var)
+  file(READ "${proto_file}" content)
+  # Drop comments so a commented-out service does not count.
+  string(REGEX REPLACE "/\\*([^*]|\\*+[^*/])*\\*+/" "" content "${content}")
+  string(REGEX REPLACE "//[^\n]*" "" content "${content}")
+  if(content MATCHES "(^|[^A-Za-z0-9_.])service[ \t\r\n]+[A-Za-z_][A-Za-z0-9_]*[ \t\r\n]*{")
+    set(${out_var} TRUE PARENT_SCOPE)
+  else()
+    set(${out_var} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(connect_cpp_generate target)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG ""
+    "PROTO_ROOT;OUT_DIR;PLUGIN_OPTIONS;CONNECT_SOURCES_DIR" "PROTOS;IMPORT_DIRS")
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "connect_cpp_generate(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT ARG_PROTO_ROOT OR NOT ARG_PROTOS)
+    message(FATAL_ERROR "connect_cpp_generate(${target}): PROTO_ROOT and PROTOS are required")
+  endif()
+  get_filename_component(proto_root "${ARG_PROTO_ROOT}" ABSOLUTE)
+  if(ARG_OUT_DIR)
+    get_filename_component(out_dir "${ARG_OUT_DIR}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+  else()
+    set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_gen")
+  endif()
+  set(connect_dir "")
+  if(ARG_CONNECT_SOURCES_DIR)
+    get_filename_component(connect_dir "${ARG_CONNECT_SOURCES_DIR}" ABSOLUTE)
+  endif()
+
+  # protoc.
+  if(TARGET protobuf::protoc)
+    set(protoc protobuf::protoc)
+  elseif(Protobuf_PROTOC_EXECUTABLE)
+    set(protoc "${Protobuf_PROTOC_EXECUTABLE}")
+  else()
+    message(FATAL_ERROR "connect_cpp_generate(${target}): protoc not found; find_package(Protobuf) first")
+  endif()
+
+  # The plugin: the in-tree target, else an installed executable.
+  set(plugin_args "")
+  set(plugin_depends "")
+  if(NOT connect_dir)
+    if(TARGET protoc-gen-connect-cpp)
+      set(plugin "$<TARGET_FILE:protoc-gen-connect-cpp>")
+      set(plugin_depends protoc-gen-connect-cpp)
+    else()
+      if(NOT CONNECT_CPP_PLUGIN_EXECUTABLE)
+        find_program(CONNECT_CPP_PLUGIN_EXECUTABLE protoc-gen-connect-cpp REQUIRED)
+      endif()
+      set(plugin "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
+      set(plugin_depends "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
+    endif()
+    set(plugin_args "--plugin=protoc-gen-connect-cpp=${plugin}" "--connect-cpp_out=${out_dir}")
+    if(ARG_PLUGIN_OPTIONS)
+      list(APPEND plugin_args "--connect-cpp_opt=${ARG_PLUGIN_OPTIONS}")
+    endif()
+  endif()
+
+  set(import_args "-I${proto_root}")
+  foreach(dir IN LISTS ARG_IMPORT_DIRS)
+    get_filename_component(dir "${dir}" ABSOLUTE)
+    list(APPEND import_args "-I${dir}")
+  endforeach()
+  foreach(dir IN LISTS Protobuf_INCLUDE_DIRS)
+    list(APPEND import_args "-I${dir}")
+  endforeach()
+
+  set(proto_files "")
+  set(outputs "")
+  set(sources "")
+  set(connect_sources "")
+  foreach(proto IN LISTS ARG_PROTOS)
+    set(proto_file "${proto_root}/${proto}")
+    if(NOT EXISTS "${proto_file}")
+      message(FATAL_ERROR "connect_cpp_generate(${target}): ${proto_file} does not exist")
+    endif()
+    list(APPEND proto_files "${proto_file}")
+    string(REGEX REPLACE "\\.proto$" "" stem "${proto}")
+    list(APPEND outputs "${out_dir}/${stem}.pb.h" "${out_dir}/${stem}.pb.cc")
+    list(APPEND sources "${out_dir}/${stem}.pb.cc")
+    _connect_cpp_has_services("${proto_file}" has_services)
+    if(has_services)
+      if(connect_dir)
+        list(APPEND connect_sources "${connect_dir}/${stem}.connect.cc")
+      else()
+        list(APPEND outputs "${out_dir}/${stem}.connect.h" "${out_dir}/${stem}.connect.cc")
+        list(APPEND connect_sources "${out_dir}/${stem}.connect.cc")
+      endif()
+    endif()
+  endforeach()
+
+  add_custom_command(
+    OUTPUT ${outputs}
+    COMMAND ${CMAKE_COMMAND} -E make_directory "${out_dir}"
+    COMMAND ${protoc} ${import_args} "--cpp_out=${out_dir}" ${plugin_args} ${ARG_PROTOS}
+    WORKING_DIRECTORY "${proto_root}"
+    DEPENDS ${proto_files} ${plugin_depends} ${protoc}
+    COMMENT "Generating C++ and Connect code for ${target}"
+    COMMAND_EXPAND_LISTS
+    VERBATIM)
+
+  add_library(${target} STATIC ${sources} ${connect_sources})
+  target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${out_dir}>")
+  if(connect_dir)
+    target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${connect_dir}>")
+  endif()
+  if(TARGET connectrpc OR NOT TARGET connectrpc::connectrpc)
+    set(runtime connectrpc)
+  else()
+    set(runtime connectrpc::connectrpc)
+  endif()
+  target_link_libraries(${target} PUBLIC ${runtime} protobuf::libprotobuf)
+  # Generated code is not held to the project's -Werror, and may use deprecated APIs.
+  target_compile_options(${target} PRIVATE -Wno-deprecated-declarations)
+endfunction()
