@@ -102,7 +102,7 @@ std::string CloseLambda(size_t indent, const std::string& lambda, const std::str
 }
 
 // The arguments of a Register<Kind> call, which clang-format puts after a break following "(":
-// the MethodInfo constant and the lambda on separate lines, or together when that takes no more
+// the MethodInfo constant and the lambda on separate lines, or together when that takes fewer
 // lines and the lambda's parameters can align after its "(".
 std::string RegisterArguments(const MethodModel& method) {
   std::vector<Param> params = ParamsOf(method);
@@ -116,10 +116,13 @@ std::string RegisterArguments(const MethodModel& method) {
   bool together_aligned = newline == std::string::npos ||
                           together.compare(newline + 1, together_head.size(),
                                            std::string(together_head.size(), ' ')) == 0;
-  if (together_aligned && LineCount(together) <= LineCount(separate)) {
-    return CloseLambda(kArgumentIndent, together, call);
+  std::string separate_block =
+      method.method_const + ",\n" + CloseLambda(kArgumentIndent, separate, call);
+  std::string together_block = CloseLambda(kArgumentIndent, together, call);
+  if (together_aligned && LineCount(together_block) < LineCount(separate_block)) {
+    return together_block;
   }
-  return method.method_const + ",\n" + CloseLambda(kArgumentIndent, separate, call);
+  return separate_block;
 }
 
 void EmitMethodDeclaration(const MethodModel& method, Printer& printer) {
