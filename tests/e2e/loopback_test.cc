@@ -54,7 +54,9 @@ class LoopbackTest : public ::testing::Test {
     head.headers = std::move(headers);
     head.content_length = body.size();
     EXPECT_TRUE((*exchange)->WriteHead(head).ok());
-    if (!body.empty()) EXPECT_TRUE((*exchange)->WriteBody(body).ok());
+    if (!body.empty()) {
+      EXPECT_TRUE((*exchange)->WriteBody(body).ok());
+    }
     EXPECT_TRUE((*exchange)->FinishBody().ok());
     auto response = (*exchange)->ReadHead();
     EXPECT_TRUE(response.ok()) << response.status().ToString();
@@ -304,7 +306,7 @@ TEST_F(LoopbackTest, BadRequestsGetProtocolErrors) {
 
   // A truncated envelope on a stream: 200 with an end-stream error.
   auto [truncated, truncated_body] = Raw(
-      "POST", count, {{"content-type", "application/connect+proto"}}, std::string("\0\0\0\0\x09ab", 7));
+      "POST", count, {{"content-type", "application/connect+proto"}}, std::string("\0\0\0\0\x09" "ab", 7));
   EXPECT_EQ(truncated, 200);
   EXPECT_NE(truncated_body.find("invalid_argument"), std::string::npos) << truncated_body;
 
