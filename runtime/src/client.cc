@@ -226,7 +226,8 @@ Status Client::UnaryOnce(ClientCallInfo& info, const CallOptions& options,
   }
   const Compressor* compressor = FindCompressor(options_.compression);
   bool compressed = false;
-  if (compressor != nullptr && !body.empty() && body.size() >= options_.compress_min_bytes) {
+  // Even an empty body is compressed: the request's declared encoding must match the call's.
+  if (compressor != nullptr && body.size() >= options_.compress_min_bytes) {
     std::string packed;
     status = compressor->Compress(body, &packed);
     if (!status.ok()) return status;

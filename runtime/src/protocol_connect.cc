@@ -474,8 +474,8 @@ Status ErrorFromJson(std::string_view body, int http_status) {
   if (wire.code) {
     // A valid code in the body always wins over the HTTP status.
     status = Status(*wire.code, wire.message.value_or(""));
-  } else if (!wire.has_code && wire.message) {
-    // No code at all: connect-go infers it from the HTTP status but keeps the message.
+  } else if (wire.message) {
+    // A missing or unrecognized code: infer it from the HTTP status but keep the message.
     status = Status(http_code, *wire.message);
   } else {
     return Status(http_code, HttpFallbackMessage(body, http_status));
@@ -544,9 +544,8 @@ Status ParseEndStream(std::string_view json_text, Headers* trailers) {
           metadata.Add(name, text);
         }
       }
-    } else {
-      return EndStreamError("unexpected key \"" + std::string(key) + "\"");
     }
+    // Readers ignore unknown keys, as with every other Connect JSON object.
   }
   Status result;
   if (error != nullptr && !error->is_null()) {

@@ -398,7 +398,7 @@ TEST(EndStreamTest, ErrorWithMetadata) {
 
 TEST(EndStreamTest, MalformedIsInternal) {
   for (const char* json : {"", "not json", "[]", "null", "\"x\"", "{", R"({"error":"x"})",
-                           R"({"error":[]})", R"({"extra":1})", R"({"error":null,"foo":{}})",
+                           R"({"error":[]})",
                            R"({"metadata":[]})", R"({"metadata":{"a":"x"}})",
                            R"({"metadata":{"a":[1]}})", R"({"metadata":{"a":[null]}})",
                            R"({"metadata":{"bad key":["v"]}})", R"({"metadata":{"":["v"]}})",
@@ -411,6 +411,22 @@ TEST(EndStreamTest, MalformedIsInternal) {
         << json;
     EXPECT_TRUE(trailers.empty()) << json;
   }
+}
+
+TEST(EndStreamTest, UnknownKeysAreIgnored) {
+  Headers trailers;
+  EXPECT_TRUE(ParseEndStream(R"({"extra":1})", &trailers).ok());
+  EXPECT_TRUE(ParseEndStream(R"({"error":null,"foo":{}})", &trailers).ok());
+  const Status status =
+      ParseEndStream(R"({"code":"out_of_range","message":"oops","metadata":{"k":["v"]}})", &trailers);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(trailers.Get("k"), "v");
+}
+
+TEST(ErrorJsonTest, UnrecognizedCodeKeepsMessage) {
+  const Status status = ErrorFromJson(R"({"code":"foobar","message":"oops"})", 429);
+  EXPECT_EQ(status.code(), Code::kUnavailable);
+  EXPECT_EQ(status.message(), "oops");
 }
 
 // ---------------------------------------------------------------------------------------------
