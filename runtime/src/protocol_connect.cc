@@ -160,6 +160,10 @@ void AppendErrorJson(const Status& status, std::string* out) {
       AppendJsonString(detail.type, out);
       out->append(",\"value\":");
       AppendJsonString(Base64Encode(detail.value), out);
+      if (!detail.debug_json.empty()) {
+        out->append(",\"debug\":");
+        out->append(detail.debug_json);
+      }
       out->push_back('}');
     }
     out->push_back(']');
@@ -208,7 +212,11 @@ WireError ReadErrorObject(const json::object& object) {
       std::optional<std::string> bytes =
           Base64Decode(std::string_view(encoded.data(), encoded.size()));
       if (!bytes) continue;
-      wire.details.push_back(ErrorDetail{std::move(type_name), std::move(*bytes)});
+      ErrorDetail parsed{std::move(type_name), std::move(*bytes), {}};
+      if (const json::value* debug = detail.if_contains("debug"); debug != nullptr) {
+        parsed.debug_json = json::serialize(*debug);
+      }
+      wire.details.push_back(std::move(parsed));
     }
   }
   return wire;

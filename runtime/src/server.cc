@@ -46,7 +46,10 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-const Codec* FindCodec(std::string_view name) {
+const Codec* FindCodec(const std::vector<const Codec*>& extra, std::string_view name) {
+  for (const Codec* codec : extra) {
+    if (codec != nullptr && codec->name() == name) return codec;
+  }
   if (name == "proto") return &ProtoCodec();
   if (name == "json") return &JsonCodec();
   return nullptr;
@@ -110,6 +113,15 @@ struct TransparentStringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
+
+// Adds the headers of ServerOptions::decorate_response, if set.
+template <typename Fields>
+void Decorate(const ServerOptions& options, const Headers& request_headers, Fields* fields) {
+  if (!options.decorate_response) return;
+  Headers extra;
+  options.decorate_response(request_headers, extra);
+  SetMetadata(extra, "", fields);
+}
 
 struct Route {
   std::string procedure;
@@ -182,7 +194,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Serves one request; returns false when the connection must be closed.
   awaitable<bool> Serve(http::request<http::string_body>& request,
                         std::chrono::steady_clock::time_point received_at);
-  awaitable<bool> WriteRejection(const Rejection& rejection, unsigned version, bool keep_alive);
+  awaitable<bool> WriteRejection(const Rejection& rejection, const http::fields& request_fields,
+                                 unsigned version, bool keep_alive);
   awaitable<bool> DrainCall(const std::shared_ptr<ServerCallImpl>& call, unsigned version,
                             bool keep_alive);
   awaitable<bool> WriteStreamHead(const CallSetup& setup, const Headers& headers, unsigned version,
@@ -231,7 +244,8 @@ awaitable<void> Session::Run() {
             Code::kResourceExhausted,
             internal::StrCat("request body exceeds the limit of ", options.max_request_body_bytes,
                          " bytes")));
-        co_await WriteRejection(r, parser.get().version(), /*keep_alive=*/false);
+        co_await WriteRejection(r, parser.get().base(), parser.get().version(),
+                                /*keep_alive=*/false);
         break;
       }
       if (body_ec) break;
@@ -254,7 +268,7 @@ awaitable<bool> Session::Serve(http::request<http::string_body>& request,
   std::string body = std::move(request.body());
   auto prepared = server_->Prepare(request, std::move(body), received_at, &route);
   if (auto* rejection = std::get_if<Rejection>(&prepared)) {
-    co_return co_await WriteRejection(*rejection, version, keep_alive);
+    co_return co_await WriteRejection(*rejection, request.base(), version, keep_alive);
   }
   CallSetup& setup = std::get<CallSetup>(prepared);
   setup.peer = peer_;
@@ -352,6 +366,7 @@ awaitable<bool> Session::WriteStreamHead(const CallSetup& setup, const Headers& 
   }
   res.set(protocol::kStreamAcceptEncodingHeader, SupportedEncodings());
   SetMetadata(headers, "", &res.base());
+  Decorate(server_->options, setup.request_headers, &res.base());
   res.keep_alive(keep_alive);
   res.chunked(true);
   http::response_serializer<http::empty_body> serializer(res);
@@ -379,17 +394,24 @@ awaitable<bool> Session::WriteUnaryEnd(const CallSetup& setup, ResponseEvent& ev
   }
   res.set(http::field::accept_encoding, SupportedEncodings());
   SetMetadata(event.trailers, protocol::kTrailerPrefix, &res.base());
+  Decorate(server_->options, setup.request_headers, &res.base());
   res.keep_alive(keep_alive);
   res.prepare_payload();
   auto [ec, n] = co_await http::async_write(stream_, res, kUseTuple);
   co_return !ec && keep_alive;
 }
 
-awaitable<bool> Session::WriteRejection(const Rejection& rejection, unsigned version,
+awaitable<bool> Session::WriteRejection(const Rejection& rejection,
+                                        const http::fields& request_fields, unsigned version,
                                         bool keep_alive) {
   http::response<http::string_body> res;
   res.version(version);
   SetMetadata(rejection.headers, "", &res.base());
+  if (server_->options.decorate_response) {
+    Headers request_headers;
+    CopyFields(request_fields, &request_headers);
+    Decorate(server_->options, request_headers, &res.base());
+  }
   for (const auto& [key, value] : rejection.headers) {
     if (key == "allow" || key == "accept-post") res.set(key, value);
   }
@@ -457,7 +479,7 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
     setup.query = std::string(query);
     Result<protocol::GetQuery> parsed = protocol::ParseGetQuery(query);
     if (!parsed.ok()) return ConnectError(parsed.status());
-    setup.codec = FindCodec(parsed->codec);
+    setup.codec = FindCodec(options.codecs, parsed->codec);
     if (setup.codec == nullptr) {
       return PlainError(415, internal::StrCat("unsupported encoding \"", parsed->codec,
                                           "\": supported are proto, json"));
@@ -467,7 +489,7 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
   } else {
     std::string_view content_type = request[http::field::content_type];
     std::optional<protocol::ContentType> parsed = protocol::ParseContentType(content_type);
-    if (parsed) setup.codec = FindCodec(parsed->codec);
+    if (parsed) setup.codec = FindCodec(options.codecs, parsed->codec);
     if (!parsed || parsed->streaming != streaming || setup.codec == nullptr) {
       Rejection r = PlainError(415, internal::StrCat("unsupported content type \"", content_type,
                                                  "\" for ", path));

@@ -31,7 +31,7 @@ bool ErrorDetail::UnpackTo(google::protobuf::Message* message) const {
 
 Status& Status::AddDetail(const google::protobuf::Message& detail) {
   details_.push_back(
-      ErrorDetail{detail.GetDescriptor()->full_name(), SerializeDeterministic(detail)});
+      ErrorDetail{detail.GetDescriptor()->full_name(), SerializeDeterministic(detail), {}});
   return *this;
 }
 

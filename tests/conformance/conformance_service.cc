@@ -98,7 +98,8 @@ Status MakeError(const v1::Error& error, const RequestInfo* request_info) {
   if (code == Code::kOk) code = Code::kUnknown;
   Status status(code, error.message());
   for (const Any& detail : error.details()) {
-    status.AddDetail(ErrorDetail{std::string(TypeNameFromUrl(detail.type_url())), detail.value()});
+    status.AddDetail(
+        ErrorDetail{std::string(TypeNameFromUrl(detail.type_url())), detail.value(), {}});
   }
   if (request_info != nullptr) status.AddDetail(*request_info);
   return status;

@@ -191,7 +191,7 @@ TEST(ErrorJsonTest, DetailsRoundTrip) {
   Status status(Code::kFailedPrecondition, "with details");
   status.AddDetail(first);
   status.AddDetail(second);
-  status.AddDetail(ErrorDetail{"unknown.Type", std::string("\x00\x01\x02", 3)});
+  status.AddDetail(ErrorDetail{"unknown.Type", std::string("\x00\x01\x02", 3), {}});
   const Status back = ErrorFromJson(ErrorToJson(status), 400);
   EXPECT_EQ(back.code(), Code::kFailedPrecondition);
   EXPECT_EQ(back.message(), "with details");

@@ -41,7 +41,7 @@ TEST(StatusTest, AddDetailAndUnpack) {
   EXPECT_FALSE(status.details()[0].UnpackTo(&wrong_type));
   EXPECT_FALSE(status.details()[0].UnpackTo(nullptr));
 
-  ErrorDetail garbage{"google.protobuf.StringValue", "\xff\xff\xff"};
+  ErrorDetail garbage{"google.protobuf.StringValue", "\xff\xff\xff", {}};
   EXPECT_FALSE(garbage.UnpackTo(&out));
 }
 

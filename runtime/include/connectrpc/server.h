@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connectrpc/codec.h"
 #include "connectrpc/method.h"
 #include "connectrpc/server_context.h"
 #include "connectrpc/server_stream.h"
@@ -57,6 +58,14 @@ struct ServerOptions {
   // How long a connection may wait for the next request (or the rest of one) before it is closed.
   std::chrono::milliseconds idle_timeout{60'000};
   std::vector<std::shared_ptr<ServerInterceptor>> interceptors;
+  // Extra codecs, looked up by name before the built-in "proto" and "json" (so a codec named
+  // "json" replaces the built-in JSON codec). Each must outlive the server.
+  std::vector<const Codec*> codecs;
+  // Called for every response the server writes, including protocol errors that never reach a
+  // handler (404, 415, ...), to add headers such as a request id. Runs on an I/O thread: keep it
+  // cheap and thread-safe.
+  std::function<void(const Headers& request_headers, Headers& response_headers)>
+      decorate_response;
 };
 
 namespace internal {

@@ -23,6 +23,9 @@ namespace connectrpc {
 struct ErrorDetail {
   std::string type;   // e.g. "google.rpc.RetryInfo"
   std::string value;  // binary protobuf
+  // Optional JSON rendering of the message for humans ("debug" on the wire); readers must not
+  // depend on it. Written verbatim, so it must be a valid JSON value.
+  std::string debug_json;
   // Unpacks into `message` if the type names match.
   bool UnpackTo(google::protobuf::Message* message) const;
   friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
