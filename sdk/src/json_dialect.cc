@@ -1,0 +1,436 @@
+// The Transcodely JSON dialect: protobuf's JSON printer and parser (3.21 json_util) with a
+// descriptor-driven pass over the JSON tree that rewrites enum strings (see
+// shared/docs/transcodely-wire.md §3).
+//
+// Marshal: MessageToJsonString (proto names, zero values of implicit-presence fields), then every
+// string at an enum-typed position becomes its wire string, then a compact re-serialisation.
+// Unmarshal: Boost.JSON parse, then enum strings are expanded to canonical names (unknown strings
+// and `null`s are removed so the field stays unset), then JsonStringToMessage with unknown fields
+// ignored.
+#include "transcodely/json_dialect.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/stubs/stringpiece.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "connectrpc/code.h"
+#include "connectrpc/status.h"
+
+namespace transcodely {
+namespace {
+
+namespace json = boost::json;
+using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
+using google::protobuf::EnumValueDescriptor;
+using google::protobuf::FieldDescriptor;
+
+// protobuf's own JSON parser stops at this depth as well.
+constexpr std::size_t kMaxJsonDepth = 100;
+
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
+char ToAsciiUpper(char c) { return IsAsciiLower(c) ? static_cast<char>(c - 'a' + 'A') : c; }
+char ToAsciiLower(char c) { return IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ToAsciiLower(c);
+  return out;
+}
+
+std::string_view View(const json::string& s) { return std::string_view(s.data(), s.size()); }
+
+// A message whose JSON form is special (Timestamp is a string, Struct any object, ...): the
+// passes leave its JSON alone.
+bool HasSpecialJson(const Descriptor& type) {
+  return type.well_known_type() != Descriptor::WELLKNOWNTYPE_UNSPECIFIED;
+}
+
+// google.protobuf.Value (and its NullValue) is the only place where a JSON `null` carries data.
+bool NullIsAValue(const FieldDescriptor& field) {
+  if (field.type() == FieldDescriptor::TYPE_MESSAGE) {
+    return field.message_type()->well_known_type() == Descriptor::WELLKNOWNTYPE_VALUE;
+  }
+  if (field.type() == FieldDescriptor::TYPE_ENUM) {
+    return field.enum_type()->full_name() == "google.protobuf.NullValue";
+  }
+  return false;
+}
+
+const FieldDescriptor* FindField(const Descriptor& type, std::string_view key) {
+  const std::string name(key);
+  if (const FieldDescriptor* field = type.FindFieldByName(name)) return field;
+  if (const FieldDescriptor* field = type.FindFieldByCamelcaseName(name)) return field;
+  for (int i = 0; i < type.field_count(); ++i) {  // An explicit json_name.
+    if (type.field(i)->json_name() == name) return type.field(i);
+  }
+  return nullptr;
+}
+
+// The value field of a map entry.
+const FieldDescriptor& MapValue(const FieldDescriptor& map_field) {
+  return *map_field.message_type()->map_value();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compact serialisation. Boost.JSON prints doubles as "1.5E0"; this prints the shortest form that
+// round-trips ("1.5"), like protobuf's printer.
+
+void AppendString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[(c >> 4) & 0xf]);
+          out->push_back(kHex[c & 0xf]);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendDouble(double d, std::string* out) {
+  if (std::isnan(d)) {
+    out->append("\"NaN\"");
+    return;
+  }
+  if (std::isinf(d)) {
+    // Only from a literal too large for a double; keep it out of range for the next parser.
+    out->append(d > 0 ? "1e999" : "-1e999");
+    return;
+  }
+  char buffer[64];
+  const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), d);
+  out->append(buffer, result.ptr);
+}
+
+void AppendValue(const json::value& value, std::string* out) {
+  switch (value.kind()) {
+    case json::kind::null:
+      out->append("null");
+      break;
+    case json::kind::bool_:
+      out->append(value.get_bool() ? "true" : "false");
+      break;
+    case json::kind::int64:
+      out->append(std::to_string(value.get_int64()));
+      break;
+    case json::kind::uint64:
+      out->append(std::to_string(value.get_uint64()));
+      break;
+    case json::kind::double_:
+      AppendDouble(value.get_double(), out);
+      break;
+    case json::kind::string:
+      AppendString(View(value.get_string()), out);
+      break;
+    case json::kind::array: {
+      out->push_back('[');
+      bool first = true;
+      for (const json::value& element : value.get_array()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendValue(element, out);
+      }
+      out->push_back(']');
+      break;
+    }
+    case json::kind::object: {
+      out->push_back('{');
+      bool first = true;
+      for (const json::key_value_pair& member : value.get_object()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendString(std::string_view(member.key().data(), member.key().size()), out);
+        out->push_back(':');
+        AppendValue(member.value(), out);
+      }
+      out->push_back('}');
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encode: canonical enum names -> wire strings.
+
+void SimplifyMessage(const Descriptor& type, json::object* object);
+
+void SimplifyEnum(const EnumDescriptor& type, json::value* value) {
+  if (!value->is_string()) return;  // Unknown numbers stay numbers.
+  const std::string_view name = View(value->get_string());
+  const std::string prefix = EnumPrefix(type.name());
+  if (name.size() >= prefix.size() && name.substr(0, prefix.size()) == prefix) {
+    *value = AsciiLower(name.substr(prefix.size()));
+  } else {
+    *value = AsciiLower(name);
+  }
+}
+
+// One singular value (or repeated element, or map value) of `field`.
+void SimplifyValue(const FieldDescriptor& field, json::value* value) {
+  if (field.type() == FieldDescriptor::TYPE_ENUM) {
+    SimplifyEnum(*field.enum_type(), value);
+  } else if (field.type() == FieldDescriptor::TYPE_MESSAGE && value->is_object() &&
+             !HasSpecialJson(*field.message_type())) {
+    SimplifyMessage(*field.message_type(), &value->get_object());
+  }
+}
+
+void SimplifyMessage(const Descriptor& type, json::object* object) {
+  for (json::key_value_pair& member : *object) {
+    const FieldDescriptor* field =
+        FindField(type, std::string_view(member.key().data(), member.key().size()));
+    if (field == nullptr) continue;
+    json::value& value = member.value();
+    if (field->is_map()) {
+      if (!value.is_object()) continue;
+      const FieldDescriptor& value_field = MapValue(*field);
+      for (json::key_value_pair& entry : value.get_object()) {
+        SimplifyValue(value_field, &entry.value());
+      }
+    } else if (field->is_repeated()) {
+      if (!value.is_array()) continue;
+      for (json::value& element : value.get_array()) SimplifyValue(*field, &element);
+    } else {
+      SimplifyValue(*field, &value);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode: wire strings -> canonical enum names; unknown strings and nulls removed.
+
+enum class Edit { kKeep, kChanged, kRemove };
+
+bool ExpandMessage(const Descriptor& type, json::object* object);
+
+Edit ExpandEnum(const EnumDescriptor& type, json::value* value) {
+  if (!value->is_string()) return Edit::kKeep;  // Integers (and type errors) go to protobuf.
+  const std::string_view text = View(value->get_string());
+  if (type.FindValueByName(std::string(text)) != nullptr) return Edit::kKeep;
+  const EnumValueDescriptor* found = EnumFromWireString(type, text);
+  if (found == nullptr) return Edit::kRemove;
+  *value = found->name();
+  return Edit::kChanged;
+}
+
+// One singular value (or repeated element, or map value) of `field`.
+Edit ExpandValue(const FieldDescriptor& field, json::value* value) {
+  if (value->is_null()) return NullIsAValue(field) ? Edit::kKeep : Edit::kRemove;
+  if (field.type() == FieldDescriptor::TYPE_ENUM) return ExpandEnum(*field.enum_type(), value);
+  if (field.type() == FieldDescriptor::TYPE_MESSAGE && value->is_object() &&
+      !HasSpecialJson(*field.message_type())) {
+    return ExpandMessage(*field.message_type(), &value->get_object()) ? Edit::kChanged
+                                                                      : Edit::kKeep;
+  }
+  return Edit::kKeep;
+}
+
+// Returns whether `object` changed.
+bool ExpandMessage(const Descriptor& type, json::object* object) {
+  bool changed = false;
+  std::vector<std::string> removed_keys;
+  for (json::key_value_pair& member : *object) {
+    const std::string_view key(member.key().data(), member.key().size());
+    const FieldDescriptor* field = FindField(type, key);
+    if (field == nullptr) continue;  // Unknown fields are ignored by the parser.
+    json::value& value = member.value();
+    if (field->is_map() || field->is_repeated()) {
+      if (value.is_null()) {
+        removed_keys.emplace_back(key);
+      } else if (field->is_map() && value.is_object()) {
+        const FieldDescriptor& value_field = MapValue(*field);
+        std::vector<std::string> removed_entries;
+        for (json::key_value_pair& entry : value.get_object()) {
+          const Edit edit = ExpandValue(value_field, &entry.value());
+          if (edit == Edit::kRemove) {
+            removed_entries.emplace_back(entry.key().data(), entry.key().size());
+          }
+          changed |= edit != Edit::kKeep;
+        }
+        for (const std::string& entry_key : removed_entries) value.get_object().erase(entry_key);
+      } else if (!field->is_map() && value.is_array()) {
+        json::array& array = value.get_array();
+        for (auto it = array.begin(); it != array.end();) {
+          const Edit edit = ExpandValue(*field, &*it);
+          changed |= edit != Edit::kKeep;
+          it = edit == Edit::kRemove ? array.erase(it) : it + 1;
+        }
+      }
+    } else {
+      const Edit edit = ExpandValue(*field, &value);
+      if (edit == Edit::kRemove) removed_keys.emplace_back(key);
+      changed |= edit != Edit::kKeep;
+    }
+  }
+  for (const std::string& key : removed_keys) object->erase(key);
+  return changed || !removed_keys.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class DialectCodecImpl final : public connectrpc::Codec {
+ public:
+  std::string_view name() const override { return "json"; }
+
+  connectrpc::Status Marshal(const google::protobuf::Message& message,
+                             std::string* out) const override {
+    out->clear();
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    options.always_print_primitive_fields = true;
+    options.add_whitespace = false;
+    std::string canonical;
+    const auto status = google::protobuf::util::MessageToJsonString(message, &canonical, options);
+    const Descriptor& type = *message.GetDescriptor();
+    if (!status.ok()) {
+      return connectrpc::Status(connectrpc::Code::kInternal,
+                                "marshal " + type.full_name() +
+                                    " to JSON: " + status.message().ToString());
+    }
+    if (HasSpecialJson(type)) {
+      *out = std::move(canonical);
+      return connectrpc::Status();
+    }
+    boost::system::error_code error;
+    json::parse_options parse_options;
+    parse_options.max_depth = kMaxJsonDepth;
+    json::value tree =
+        json::parse(json::string_view(canonical.data(), canonical.size()), error,
+                    json::storage_ptr(), parse_options);
+    if (error || !tree.is_object()) {
+      return connectrpc::Status(connectrpc::Code::kInternal,
+                                "marshal " + type.full_name() +
+                                    " to JSON: cannot re-read protobuf's output: " +
+                                    error.message());
+    }
+    SimplifyMessage(type, &tree.get_object());
+    out->reserve(canonical.size());
+    AppendValue(tree, out);
+    return connectrpc::Status();
+  }
+
+  connectrpc::Status Unmarshal(std::string_view data,
+                               google::protobuf::Message* message) const override {
+    message->Clear();
+    const Descriptor& type = *message->GetDescriptor();
+    if (data.empty()) return connectrpc::Status();  // As TS and Python: an empty message.
+    std::string rewritten;
+    std::string_view input = data;
+    if (!HasSpecialJson(type)) {
+      boost::system::error_code error;
+      json::parse_options parse_options;
+      parse_options.max_depth = kMaxJsonDepth;
+      json::value tree = json::parse(json::string_view(data.data(), data.size()), error,
+                                     json::storage_ptr(), parse_options);
+      if (error) {
+        return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                  "invalid JSON: " + error.message() + " (unmarshal into " +
+                                      type.full_name() + ")");
+      }
+      if (!tree.is_object()) {
+        return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                  "invalid JSON: expected an object for " + type.full_name());
+      }
+      if (ExpandMessage(type, &tree.get_object())) {
+        AppendValue(tree, &rewritten);
+        input = rewritten;
+      }
+    }
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    const auto status = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(input.data(), input.size()), message, options);
+    if (!status.ok()) {
+      message->Clear();
+      return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                "unmarshal into " + type.full_name() +
+                                    " from JSON: " + status.message().ToString());
+    }
+    return connectrpc::Status();
+  }
+};
+
+}  // namespace
+
+const connectrpc::Codec& DialectCodec() {
+  static const DialectCodecImpl* const codec = new DialectCodecImpl();
+  return *codec;
+}
+
+std::string EnumPrefix(std::string_view enum_simple_name) {
+  const std::string_view name = enum_simple_name;
+  std::string prefix;
+  prefix.reserve(name.size() + 4);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (i > 0 && IsAsciiUpper(c) && prefix.back() != '_') {
+      const bool previous_lower = IsAsciiLower(name[i - 1]);
+      const bool next_lower = i + 1 < name.size() && IsAsciiLower(name[i + 1]);
+      if (previous_lower || next_lower) prefix.push_back('_');
+    }
+    prefix.push_back(ToAsciiUpper(c));
+  }
+  prefix.push_back('_');
+  return prefix;
+}
+
+std::string EnumWireString(const google::protobuf::EnumValueDescriptor& value) {
+  const std::string& name = value.name();
+  const std::string prefix = EnumPrefix(value.type()->name());
+  if (name.size() >= prefix.size() && name.compare(0, prefix.size(), prefix) == 0) {
+    return AsciiLower(std::string_view(name).substr(prefix.size()));
+  }
+  return AsciiLower(name);
+}
+
+const google::protobuf::EnumValueDescriptor* EnumFromWireString(
+    const google::protobuf::EnumDescriptor& type, std::string_view text) {
+  if (const EnumValueDescriptor* value = type.FindValueByName(std::string(text))) return value;
+  std::string name = EnumPrefix(type.name());
+  name.reserve(name.size() + text.size());
+  for (const char c : text) name.push_back(ToAsciiUpper(c));
+  return type.FindValueByName(name);
+}
+
+}  // namespace transcodely
