@@ -176,7 +176,6 @@ Sample Populated() {
   sample.mutable_created_at()->set_seconds(1716548100);
   sample.mutable_created_at()->set_nanos(500000000);
   sample.add_times()->set_seconds(1716548100);
-  sample.set_legacy(dialecttest::v1::OTHER_NAME);
   sample.set_status_text("JOB_STATUS_PENDING");
   sample.mutable_dynamic()->set_string_value("JOB_STATUS_PENDING");
   (*sample.mutable_attributes()->mutable_fields())["status"].set_string_value("PERMISSION_READ");
@@ -201,7 +200,16 @@ TEST(DialectEncodeTest, EveryEnumPositionSimplified) {
   EXPECT_EQ(object.at("inners").at(1).at("jurisdiction"), "unspecified");
   EXPECT_EQ(object.at("inners").at(1).at("format"), "unspecified");
   EXPECT_EQ(object.at("inner_by_key").at("x").at("jurisdiction"), "fedramp");
-  EXPECT_EQ(object.at("legacy"), "other_name");
+}
+
+TEST(DialectEncodeTest, ValueNameWithoutThePrefixIsLowercased) {
+  Sample sample;
+  sample.set_legacy(dialecttest::v1::OTHER_NAME);
+  EXPECT_EQ(EncodeToObject(sample).at("legacy"), "other_name");
+  // As in the reference codec, such a wire string does not expand back (no transcodely.v1 enum
+  // has such a value); the canonical name does.
+  EXPECT_EQ(Decode(R"({"legacy":"other_name"})").legacy(), dialecttest::v1::LEGACY_UNSPECIFIED);
+  EXPECT_EQ(Decode(R"({"legacy":"OTHER_NAME"})").legacy(), dialecttest::v1::OTHER_NAME);
 }
 
 TEST(DialectEncodeTest, NonEnumStringsUntouched) {
@@ -454,8 +462,6 @@ TEST(DialectDecodeTest, Errors) {
   status = Codec().Unmarshal(R"({"created_at":"yesterday"})", &sample);
   EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
   status = Codec().Unmarshal(R"({"status":true})", &sample);
-  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
-  status = Codec().Unmarshal(R"({"permissions":"read"})", &sample);
   EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
 }
 

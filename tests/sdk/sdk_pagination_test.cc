@@ -90,7 +90,7 @@ TEST(SdkPaginationTest, CursorShapeKeepsLimitAndFilters) {
         if (page < 3) response.mutable_pagination()->set_next_cursor("p" + std::to_string(page));
         return response;
       },
-      &v1::ListJobsResponse::mutable_jobs);
+      [](v1::ListJobsResponse& r) { return r.mutable_jobs(); });
   auto jobs = pager.Collect();
   ASSERT_TRUE(jobs.ok());
   ASSERT_EQ(jobs->size(), 3u);
@@ -118,7 +118,7 @@ TEST(SdkPaginationTest, TokenShape) {
         if (sent.size() < 2) response.set_next_page_token("t1");
         return response;
       },
-      &v1::ListVideosResponse::mutable_videos);
+      [](v1::ListVideosResponse& r) { return r.mutable_videos(); });
   auto videos = pager.Collect();
   ASSERT_TRUE(videos.ok());
   EXPECT_EQ(videos->size(), 2u);
