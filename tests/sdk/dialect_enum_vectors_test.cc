@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/message.h>
 #include <gtest/gtest.h>
 
@@ -90,7 +91,8 @@ void CollectEnumFields(const Descriptor& type,
     }
   }
   for (int i = 0; i < type.nested_type_count(); ++i) {
-    if (!type.nested_type(i)->options().map_entry()) CollectEnumFields(*type.nested_type(i), fields);
+    const Descriptor& nested = *type.nested_type(i);
+    if (!nested.options().map_entry()) CollectEnumFields(nested, fields);
   }
 }
 
