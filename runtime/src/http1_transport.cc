@@ -20,6 +20,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/ssl.h>
 
 #include "connectrpc/transport.h"
 
@@ -33,15 +36,28 @@ using tcp = asio::ip::tcp;
 
 constexpr size_t kReadChunkBytes = 64u << 10;
 
+// One connection: a TCP stream, optionally wrapped in TLS. `tcp()` is the transport layer (for
+// timeouts and closing); `Visit` hands the top layer to generic code.
 struct Connection {
   asio::io_context ioc{1};
-  beast::tcp_stream stream{ioc};
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+
+  beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
+  template <typename F>
+  void Visit(F&& f) {
+    if (tls) {
+      f(*tls);
+    } else {
+      f(*plain);
+    }
+  }
 };
 
 // True if an idle pooled connection still looks usable: open, nothing unread, no EOF pending.
 bool StillAlive(Connection& connection) {
-  auto& socket = connection.stream.socket();
+  auto& socket = connection.tcp().socket();
   if (!socket.is_open() || connection.buffer.size() > 0) return false;
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
@@ -56,9 +72,12 @@ bool StillAlive(Connection& connection) {
 class Http1Transport final : public Transport,
                              public std::enable_shared_from_this<Http1Transport> {
  public:
-  Http1Transport(std::string host, uint16_t port, const TransportOptions& options)
-      : host_(std::move(host)), port_(port), options_(options) {
-    host_header_ = port_ == 80 ? host_ : internal::StrCat(host_, ":", port_);
+  Http1Transport(std::string host, uint16_t port, const TransportOptions& options,
+                 std::shared_ptr<asio::ssl::context> tls_context)
+      : host_(std::move(host)), port_(port), options_(options),
+        tls_context_(std::move(tls_context)) {
+    const uint16_t default_port = tls_context_ ? 443 : 80;
+    host_header_ = port_ == default_port ? host_ : internal::StrCat(host_, ":", port_);
     if (host_.find(':') != std::string::npos) host_header_ = internal::StrCat("[", host_, "]:", port_);
   }
 
@@ -87,6 +106,7 @@ class Http1Transport final : public Transport,
   uint16_t port_;
   TransportOptions options_;
   std::string host_header_;
+  std::shared_ptr<asio::ssl::context> tls_context_;  // null for plain http
   std::mutex mu_;
   std::deque<std::unique_ptr<Connection>> idle_;
 };
@@ -159,8 +179,9 @@ class Http1Exchange final : public HttpExchange {
     parser_->header_limit(static_cast<std::uint32_t>(transport_->options().max_response_header_bytes));
     parser_->body_limit(boost::none);
     Status status = Run([&](auto handler) {
-      http::async_read_header(connection_->stream, connection_->buffer, *parser_,
-                              std::move(handler));
+      connection_->Visit([&](auto& stream) {
+        http::async_read_header(stream, connection_->buffer, *parser_, std::move(handler));
+      });
     });
     if (!status.ok()) return status;
     HttpResponseHead head;
@@ -177,8 +198,9 @@ class Http1Exchange final : public HttpExchange {
       parser_->get().body().data = out->data() + old_size;
       parser_->get().body().size = kReadChunkBytes;
       Status status = Run([&](auto handler) {
-        http::async_read_some(connection_->stream, connection_->buffer, *parser_,
-                              std::move(handler));
+        connection_->Visit([&](auto& stream) {
+          http::async_read_some(stream, connection_->buffer, *parser_, std::move(handler));
+        });
       });
       size_t got = kReadChunkBytes - parser_->get().body().size;
       out->resize(old_size + got);
@@ -193,7 +215,7 @@ class Http1Exchange final : public HttpExchange {
     if (cancelled_.exchange(true) || !connection_) return;
     asio::post(connection_->ioc, [connection = connection_.get()] {
       boost::system::error_code ec;
-      connection->stream.socket().close(ec);
+      connection->tcp().socket().close(ec);
     });
   }
 
@@ -201,7 +223,8 @@ class Http1Exchange final : public HttpExchange {
   template <typename Buffers>
   Status Write(const Buffers& buffers) {
     return Run([&](auto handler) {
-      asio::async_write(connection_->stream, buffers, std::move(handler));
+      connection_->Visit(
+          [&](auto& stream) { asio::async_write(stream, buffers, std::move(handler)); });
     });
   }
 
@@ -215,9 +238,9 @@ class Http1Exchange final : public HttpExchange {
         failed_ = true;
         return Status(Code::kDeadlineExceeded, "the call's deadline was exceeded");
       }
-      connection_->stream.expires_at(*deadline_);
+      connection_->tcp().expires_at(*deadline_);
     } else {
-      connection_->stream.expires_never();
+      connection_->tcp().expires_never();
     }
     boost::system::error_code result;
     initiate([&result](boost::system::error_code ec, std::size_t) { result = ec; });
@@ -249,28 +272,60 @@ Result<std::unique_ptr<Connection>> Http1Transport::Connect(
     std::optional<Clock::time_point> deadline) {
   auto connection = std::make_unique<Connection>();
   Clock::time_point limit = Clock::now() + options_.connect_timeout;
-  if (deadline && *deadline < limit) limit = *deadline;
+  const bool limited_by_deadline = deadline && *deadline < limit;
+  if (limited_by_deadline) limit = *deadline;
+  auto timeout_status = [&](std::string_view what) {
+    if (limited_by_deadline) {
+      return Status(Code::kDeadlineExceeded,
+                    internal::StrCat("the call's deadline was exceeded while ", what));
+    }
+    return Status(Code::kUnavailable,
+                  internal::StrCat("timed out ", what, " ", host_, ":", port_));
+  };
   boost::system::error_code ec;
   tcp::resolver resolver(connection->ioc);
   auto endpoints = resolver.resolve(host_, std::to_string(port_), ec);
   if (ec) {
-    return Status(Code::kUnavailable, internal::StrCat("cannot resolve ", host_, ": ", ec.message()));
+    return Status(Code::kUnavailable,
+                  internal::StrCat("cannot resolve ", host_, ": ", ec.message()));
   }
-  connection->stream.expires_at(limit);
+  if (tls_context_) {
+    connection->tls =
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(connection->ioc, *tls_context_);
+  } else {
+    connection->plain = std::make_unique<beast::tcp_stream>(connection->ioc);
+  }
+  beast::tcp_stream& stream = connection->tcp();
+  stream.expires_at(limit);
   boost::system::error_code result;
-  connection->stream.async_connect(endpoints,
-                                   [&result](boost::system::error_code e, const tcp::endpoint&) {
-                                     result = e;
-                                   });
+  stream.async_connect(endpoints, [&result](boost::system::error_code e, const tcp::endpoint&) {
+    result = e;
+  });
   connection->ioc.run();
   if (result) {
-    if (result == beast::error::timeout && deadline && *deadline <= limit) {
-      return Status(Code::kDeadlineExceeded, "the call's deadline was exceeded while connecting");
-    }
-    return Status(Code::kUnavailable, internal::StrCat("cannot connect to ", host_, ":", port_, ": ",
-                                                   result.message()));
+    if (result == beast::error::timeout) return timeout_status("connecting to");
+    return Status(Code::kUnavailable, internal::StrCat("cannot connect to ", host_, ":", port_,
+                                                       ": ", result.message()));
   }
-  connection->stream.socket().set_option(tcp::no_delay(true), ec);
+  stream.socket().set_option(tcp::no_delay(true), ec);
+  if (connection->tls) {
+    // SNI and host name verification, then the handshake, under the same time limit.
+    if (!SSL_set_tlsext_host_name(connection->tls->native_handle(), host_.c_str())) {
+      return Status(Code::kUnavailable, "TLS: cannot set the server name");
+    }
+    if (options_.verify_peer) {
+      connection->tls->set_verify_callback(asio::ssl::host_name_verification(host_));
+    }
+    connection->ioc.restart();
+    connection->tls->async_handshake(asio::ssl::stream_base::client,
+                                     [&result](boost::system::error_code e) { result = e; });
+    connection->ioc.run();
+    if (result) {
+      if (result == beast::error::timeout) return timeout_status("during the TLS handshake with");
+      return Status(Code::kUnavailable, internal::StrCat("TLS handshake with ", host_, ":", port_,
+                                                         " failed: ", result.message()));
+    }
+  }
   return connection;
 }
 
@@ -291,12 +346,31 @@ Result<std::unique_ptr<HttpExchange>> Http1Transport::Open(
 Result<std::shared_ptr<Transport>> MakeHttp1Transport(std::string host, uint16_t port,
                                                       bool use_tls,
                                                       const TransportOptions& options) {
-  if (use_tls) {
-    return Status(Code::kUnimplemented, "https is not supported by this build yet");
-  }
   if (host.empty()) return Status(Code::kInvalidArgument, "empty host");
-  return std::shared_ptr<Transport>(std::make_shared<Http1Transport>(std::move(host), port,
-                                                                     options));
+  std::shared_ptr<asio::ssl::context> tls_context;
+  if (use_tls) {
+    tls_context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    boost::system::error_code ec;
+    tls_context->set_options(asio::ssl::context::default_workarounds |
+                                 asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                                 asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1,
+                             ec);
+    if (options.ca_file.empty()) {
+      tls_context->set_default_verify_paths(ec);
+    } else {
+      tls_context->load_verify_file(options.ca_file, ec);
+    }
+    if (ec) {
+      return Status(Code::kInvalidArgument,
+                    internal::StrCat("TLS: cannot load trusted certificates",
+                                     options.ca_file.empty() ? "" : " from ", options.ca_file,
+                                     ": ", ec.message()));
+    }
+    tls_context->set_verify_mode(
+        options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none, ec);
+  }
+  return std::shared_ptr<Transport>(
+      std::make_shared<Http1Transport>(std::move(host), port, options, std::move(tls_context)));
 }
 
 }  // namespace connectrpc
