@@ -2,6 +2,8 @@
 #include "validator.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/message.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -591,12 +594,44 @@ TEST(ValidatorCelCoverageTest, NoCelRuleIsSkippedOnAnyMessage) {
 }
 
 TEST(ValidatorCelCoverageTest, UnknownCelIdIsSkippedAndCounted) {
-  // A field-level rule with an unknown id, attached through a dynamic copy of the options is
-  // not possible on generated descriptors; exercise the lookup instead.
   EXPECT_FALSE(HasCelRule("no.such_rule"));
-  EXPECT_TRUE(HasCelRule("create_job.input_source"));
   std::string wrong = "true";
   EXPECT_FALSE(HasCelRule("create_job.input_source", &wrong));
+
+  // A message from a separate pool whose options carry an unknown field-level rule id, an
+  // id-less message-level expression and a standard rule.
+  google::protobuf::FileDescriptorProto file;
+  file.set_name("validator_test/unknown.proto");
+  file.set_package("validator_test");
+  file.set_syntax("proto3");
+  auto* message = file.add_message_type();
+  message->set_name("M");
+  message->mutable_options()->MutableExtension(buf::validate::message)->add_cel_expression(
+      "this.s != 'x'");
+  auto* field = message->add_field();
+  field->set_name("s");
+  field->set_number(1);
+  field->set_type(google::protobuf::FieldDescriptorProto::TYPE_STRING);
+  field->set_label(google::protobuf::FieldDescriptorProto::LABEL_OPTIONAL);
+  auto* rules = field->mutable_options()->MutableExtension(buf::validate::field);
+  rules->mutable_string()->set_max_len(2);
+  auto* cel = rules->add_cel();
+  cel->set_id("no.such_rule");
+  cel->set_expression("this != ''");
+
+  google::protobuf::DescriptorPool pool;
+  const FileDescriptor* built = pool.BuildFile(file);
+  ASSERT_NE(built, nullptr);
+  google::protobuf::DynamicMessageFactory factory(&pool);
+  std::unique_ptr<google::protobuf::Message> m(
+      factory.GetPrototype(built->message_type(0))->New());
+  m->GetReflection()->SetString(m.get(), built->message_type(0)->field(0), "abc");
+
+  const long long before = SkippedCelRuleCount();
+  ValidateStats stats;
+  EXPECT_EQ(Pairs(Validate(*m, ValidateOptions{}, &stats)), (P{{"s", "string.max_len"}}));
+  EXPECT_EQ(stats.skipped_cel, (std::vector<std::string>{"this.s != 'x'", "no.such_rule"}));
+  EXPECT_EQ(SkippedCelRuleCount(), before + 2);
 }
 
 // -------------------------------------------------------------------------------------------
