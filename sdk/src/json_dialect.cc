@@ -39,6 +39,8 @@ using google::protobuf::FieldDescriptor;
 
 // protobuf's own JSON parser stops at this depth as well.
 constexpr std::size_t kMaxJsonDepth = 100;
+// The JSON trees live in a per-call arena that starts on the stack.
+constexpr std::size_t kArenaBytes = 4096;
 
 bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
@@ -335,9 +337,10 @@ class DialectCodecImpl final : public connectrpc::Codec {
     boost::system::error_code error;
     json::parse_options parse_options;
     parse_options.max_depth = kMaxJsonDepth;
-    json::value tree =
-        json::parse(json::string_view(canonical.data(), canonical.size()), error,
-                    json::storage_ptr(), parse_options);
+    unsigned char arena[kArenaBytes];
+    json::monotonic_resource resource(arena, sizeof(arena));
+    json::value tree = json::parse(json::string_view(canonical.data(), canonical.size()), error,
+                                   json::storage_ptr(&resource), parse_options);
     if (error || !tree.is_object()) {
       return connectrpc::Status(connectrpc::Code::kInternal,
                                 "marshal " + type.full_name() +
@@ -361,8 +364,10 @@ class DialectCodecImpl final : public connectrpc::Codec {
       boost::system::error_code error;
       json::parse_options parse_options;
       parse_options.max_depth = kMaxJsonDepth;
+      unsigned char arena[kArenaBytes];
+      json::monotonic_resource resource(arena, sizeof(arena));
       json::value tree = json::parse(json::string_view(data.data(), data.size()), error,
-                                     json::storage_ptr(), parse_options);
+                                     json::storage_ptr(&resource), parse_options);
       if (error) {
         return connectrpc::Status(connectrpc::Code::kInvalidArgument,
                                   "invalid JSON: " + error.message() + " (unmarshal into " +
