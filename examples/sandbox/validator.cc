@@ -650,8 +650,7 @@ class Evaluator {
     if (r.has_pattern()) {
       const CachedRegex re = GetRegex(r.pattern());
       if (re.regex == nullptr) {
-        Add(path, "string.pattern",
-            "invalid regex pattern `" + r.pattern() + "`: " + re.error);
+        Add(path, "string.pattern", "invalid regex pattern `" + r.pattern() + "`: " + re.error);
       } else if (!re.regex->PartialMatch(s)) {
         Add(path, "string.pattern", "value does not match regex pattern `" + r.pattern() + "`");
       }

@@ -121,8 +121,7 @@ bool NoDotDot(const CelScalar& self) { return self.string.find("..") == std::str
 bool AtMostTenMillion(const CelScalar& self) { return self.number <= 10000000.0; }
 
 bool CaptionsOnly(const Message& m) {
-  return Size(m, "subtitle_tracks") > 0 &&
-         AllMessages(m, "subtitle_tracks", [](const Message& t) {
+  return Size(m, "subtitle_tracks") > 0 && AllMessages(m, "subtitle_tracks", [](const Message& t) {
            const int64_t op = Int(t, "operation");
            return op == 4 || op == 5;
          });
@@ -151,7 +150,9 @@ std::vector<CelRule> MakeRules() {
        }},
       {"r2.jurisdiction_requires_account_id", "this.jurisdiction == 0 || this.account_id != ''",
        nullptr,
-       [](const Message& m) { return Int(m, "jurisdiction") == 0 || !Str(m, "account_id").empty(); }},
+       [](const Message& m) {
+         return Int(m, "jurisdiction") == 0 || !Str(m, "account_id").empty();
+       }},
       {"create_origin.exactly_one_config",
        "(has(this.gcs) ? 1 : 0) + (has(this.s3) ? 1 : 0) + (has(this.http) ? 1 : 0) + "
        "(has(this.r2) ? 1 : 0) == 1",
@@ -177,15 +178,16 @@ std::vector<CelRule> MakeRules() {
        "has(this.preset) || size(this.video) >= 1 || (size(this.subtitle_tracks) > 0 && "
        "this.subtitle_tracks.all(t, t.operation == 4 || t.operation == 5))",
        nullptr,
-       [](const Message& m) { return Has(m, "preset") || Size(m, "video") >= 1 || CaptionsOnly(m); }},
+       [](const Message& m) {
+         return Has(m, "preset") || Size(m, "video") >= 1 || CaptionsOnly(m);
+       }},
       {"output_spec.audio_require_streaming",
        "size(this.audio) == 0 || this.type == 5 || this.type == 6 || this.type == 7", nullptr,
        [](const Message& m) {
          const int64_t t = Int(m, "type");
          return Size(m, "audio") == 0 || t == 5 || t == 6 || t == 7;
        }},
-      {"output_spec.hls_config_type", "!has(this.hls) || this.type == 5 || this.type == 7",
-       nullptr,
+      {"output_spec.hls_config_type", "!has(this.hls) || this.type == 5 || this.type == 7", nullptr,
        [](const Message& m) {
          const int64_t t = Int(m, "type");
          return !Has(m, "hls") || t == 5 || t == 7;

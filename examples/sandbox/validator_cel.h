@@ -25,8 +25,8 @@ using MessageCelFn = bool (*)(const google::protobuf::Message& self);
 
 struct CelRule {
   std::string_view id;
-  std::string_view expression;  // the CEL source the predicate implements
-  FieldCelFn field = nullptr;   // set for field-level rules
+  std::string_view expression;     // the CEL source the predicate implements
+  FieldCelFn field = nullptr;      // set for field-level rules
   MessageCelFn message = nullptr;  // set for message-level rules
 };
 

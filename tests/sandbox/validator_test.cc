@@ -1,11 +1,11 @@
 // Tests of the buf.validate evaluator against the real transcodely.v1 messages.
 #include "validator.h"
 
+#include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/message.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -323,8 +323,7 @@ TEST(ValidatorTest, R2AndUri) {
   r2.set_account_id(std::string(32, 'a'));
   EXPECT_THAT(Validate(r2), IsEmpty()) << Dump(Validate(r2));
   r2.set_endpoint("not a uri");
-  EXPECT_EQ(Pairs(Validate(r2)),
-            (P{{"", "r2.exactly_one_location"}, {"endpoint", "string.uri"}}));
+  EXPECT_EQ(Pairs(Validate(r2)), (P{{"", "r2.exactly_one_location"}, {"endpoint", "string.uri"}}));
   r2.clear_account_id();
   r2.set_endpoint("https://acc.r2.cloudflarestorage.com");
   r2.set_jurisdiction(static_cast<v1::R2Jurisdiction>(1));
@@ -365,8 +364,8 @@ TEST(ValidatorTest, EmailAndLenInCodePoints) {
                           {"currency", "string.len"}}))
       << Dump(vs);
   req.set_billing_email("");
-  EXPECT_EQ(Pairs(Validate(req))[1], (std::pair<std::string, std::string>{
-                                         "billing_email", "string.email_empty"}));
+  EXPECT_EQ(Pairs(Validate(req))[1],
+            (std::pair<std::string, std::string>{"billing_email", "string.email_empty"}));
 }
 
 TEST(ValidatorTest, RepeatedUniqueAndItems) {
@@ -539,18 +538,30 @@ TEST(ValidatorCelCoverageTest, EveryCelIdInTheSchemaJsonIsImplemented) {
 }
 
 std::vector<const FileDescriptor*> TranscodelyFiles() {
-  return {v1::PaginationRequest::descriptor()->file(), v1::APIKey::descriptor()->file(),
-          v1::App::descriptor()->file(),               v1::Invoice::descriptor()->file(),
-          v1::AV1Options::descriptor()->file(),        v1::H264Options::descriptor()->file(),
-          v1::H265Options::descriptor()->file(),       v1::VP9Options::descriptor()->file(),
-          v1::AutoABRConfig::descriptor()->file(),     v1::BYOKConfig::descriptor()->file(),
-          v1::HDRConfig::descriptor()->file(),         v1::HealthCheckRequest::descriptor()->file(),
-          v1::InputMetadata::descriptor()->file(),     v1::GcsCredentials::descriptor()->file(),
-          v1::StreamingConfig::descriptor()->file(),   v1::ThumbnailSpec::descriptor()->file(),
-          v1::BurnInStyle::descriptor()->file(),       v1::WatermarkPixelPlacement::descriptor()->file(),
-          v1::AudioTrackConfig::descriptor()->file(),  v1::Membership::descriptor()->file(),
-          v1::Organization::descriptor()->file(),      v1::VideoSettings::descriptor()->file(),
-          v1::User::descriptor()->file(),              v1::Video::descriptor()->file(),
+  return {v1::PaginationRequest::descriptor()->file(),
+          v1::APIKey::descriptor()->file(),
+          v1::App::descriptor()->file(),
+          v1::Invoice::descriptor()->file(),
+          v1::AV1Options::descriptor()->file(),
+          v1::H264Options::descriptor()->file(),
+          v1::H265Options::descriptor()->file(),
+          v1::VP9Options::descriptor()->file(),
+          v1::AutoABRConfig::descriptor()->file(),
+          v1::BYOKConfig::descriptor()->file(),
+          v1::HDRConfig::descriptor()->file(),
+          v1::HealthCheckRequest::descriptor()->file(),
+          v1::InputMetadata::descriptor()->file(),
+          v1::GcsCredentials::descriptor()->file(),
+          v1::StreamingConfig::descriptor()->file(),
+          v1::ThumbnailSpec::descriptor()->file(),
+          v1::BurnInStyle::descriptor()->file(),
+          v1::WatermarkPixelPlacement::descriptor()->file(),
+          v1::AudioTrackConfig::descriptor()->file(),
+          v1::Membership::descriptor()->file(),
+          v1::Organization::descriptor()->file(),
+          v1::VideoSettings::descriptor()->file(),
+          v1::User::descriptor()->file(),
+          v1::Video::descriptor()->file(),
           v1::WebhookEndpoint::descriptor()->file()};
 }
 
@@ -606,8 +617,9 @@ TEST(ValidatorCelCoverageTest, UnknownCelIdIsSkippedAndCounted) {
   file.set_syntax("proto3");
   auto* message = file.add_message_type();
   message->set_name("M");
-  message->mutable_options()->MutableExtension(buf::validate::message)->add_cel_expression(
-      "this.s != 'x'");
+  message->mutable_options()
+      ->MutableExtension(buf::validate::message)
+      ->add_cel_expression("this.s != 'x'");
   auto* field = message->add_field();
   field->set_name("s");
   field->set_number(1);
@@ -623,8 +635,7 @@ TEST(ValidatorCelCoverageTest, UnknownCelIdIsSkippedAndCounted) {
   const FileDescriptor* built = pool.BuildFile(file);
   ASSERT_NE(built, nullptr);
   google::protobuf::DynamicMessageFactory factory(&pool);
-  std::unique_ptr<google::protobuf::Message> m(
-      factory.GetPrototype(built->message_type(0))->New());
+  std::unique_ptr<google::protobuf::Message> m(factory.GetPrototype(built->message_type(0))->New());
   m->GetReflection()->SetString(m.get(), built->message_type(0)->field(0), "abc");
 
   const long long before = SkippedCelRuleCount();
@@ -682,7 +693,7 @@ TEST(ValidatorRegexTest, SyntaxAndLongInputs) {
   EXPECT_FALSE(Match("^[^/]+$", "a/c"));
   EXPECT_TRUE(Match("^\\x41\\.$", "A."));
   EXPECT_TRUE(Match("^.$", "\xC3\xA9"));  // one code point
-  EXPECT_TRUE(Match("a{,2}", "a{,2}"));  // not a repetition: literal, as in RE2
+  EXPECT_TRUE(Match("a{,2}", "a{,2}"));   // not a repetition: literal, as in RE2
   EXPECT_TRUE(Match("^(a*)*$", std::string(20000, 'a')));
   EXPECT_FALSE(Match("^(a*)*$", std::string(20000, 'a') + "b"));
   for (const char* bad : {"(", "[a-", "a**", "*a", "\\q", "(?i)a", "a{5,2}"}) {
