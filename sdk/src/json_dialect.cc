@@ -298,6 +298,11 @@ bool ExpandMessage(const Descriptor& type, json::object* object) {
           changed |= edit != Edit::kKeep;
           it = edit == Edit::kRemove ? array.erase(it) : it + 1;
         }
+      } else if (!field->is_map()) {
+        // protobuf's parser takes a lone value for a repeated field as a one-element list.
+        const Edit edit = ExpandValue(*field, &value);
+        if (edit == Edit::kRemove) removed_keys.emplace_back(key);
+        changed |= edit != Edit::kKeep;
       }
     } else {
       const Edit edit = ExpandValue(*field, &value);

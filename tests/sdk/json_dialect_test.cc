@@ -333,6 +333,17 @@ TEST(DialectDecodeTest, UnknownEnumStringsBecomeUnset) {
   EXPECT_EQ(sample.legacy(), dialecttest::v1::LEGACY_UNSPECIFIED);
 }
 
+TEST(DialectDecodeTest, LoneValueForARepeatedField) {
+  // protobuf's parser reads a lone value as a one-element list; the dialect pass agrees.
+  Sample sample = Decode(R"({"permissions":"write","inners":{"format":"fmp4"}})");
+  ASSERT_EQ(sample.permissions_size(), 1);
+  EXPECT_EQ(sample.permissions(0), dialecttest::v1::PERMISSION_WRITE);
+  ASSERT_EQ(sample.inners_size(), 1);
+  EXPECT_EQ(sample.inners(0).format(), dialecttest::v1::HLS_SEGMENT_FORMAT_FMP4);
+  sample = Decode(R"({"permissions":"admin"})");
+  EXPECT_EQ(sample.permissions_size(), 0);
+}
+
 TEST(DialectDecodeTest, CamelCaseNames) {
   const Sample sample = Decode(
       R"({"optionalStatus":"pending","permissionByKey":{"a":"read"},)"
