@@ -1,0 +1,158 @@
+// Watch streams as ranges (wire contract §7): heartbeats filtered, and the stream re-opened with
+// the same id after a transport failure, unavailable or deadline_exceeded, up to
+// WatchOptions::max_reconnects times in total. Every new connection starts with a snapshot.
+//
+//   transcodely::JobWatch watch = client.jobs().WatchJob("job_123");
+//   for (const connectrpc::Result<transcodely::v1::WatchJobResponse>& event : watch) {
+//     if (!event.ok()) { /* the error that ended the watch */ break; }
+//     show(event->job());
+//   }
+//
+// The range ends normally when the server closes the stream cleanly (after the `completed` event
+// of a terminal job). Cancel() may be called from any other thread.
+#ifndef TRANSCODELY_WATCH_H_
+#define TRANSCODELY_WATCH_H_
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "connectrpc/call_options.h"
+#include "connectrpc/client_stream.h"
+#include "connectrpc/result.h"
+#include "connectrpc/status.h"
+#include "transcodely/retry.h"
+#include "transcodely/v1/job.pb.h"
+#include "transcodely/v1/video.pb.h"
+
+namespace transcodely {
+
+struct WatchOptions {
+  // Yield heartbeat events too.
+  bool include_heartbeats = false;
+  // Reconnections allowed over the whole watch (never reset); 0 disables reconnection.
+  int max_reconnects = 5;
+  // Per-connection call options (headers, cancellation, an optional deadline). Streams have no
+  // deadline by default.
+  connectrpc::CallOptions call_options;
+};
+
+// The delay before reconnection `attempt` (1-based): min(5 s, 500 ms * 2^(n-1)) * U[0.5, 1),
+// given `unit` in [0, 1).
+std::chrono::milliseconds ReconnectDelay(int attempt, double unit);
+
+// True for the end-of-stream statuses that warrant a reconnection.
+bool IsReconnectable(const connectrpc::Status& status);
+
+bool IsHeartbeat(const v1::WatchJobResponse& response);    // event == heartbeat
+bool IsHeartbeat(const v1::WatchVideoResponse& response);  // event_type == "heartbeat"
+
+template <typename Response>
+class WatchStream {
+ public:
+  // Opens one connection of the watch.
+  using OpenFunction =
+      std::function<connectrpc::ServerStreamReader<Response>(const connectrpc::CallOptions&)>;
+
+  WatchStream(OpenFunction open, WatchOptions options, SleepFunction sleep = nullptr)
+      : open_(std::move(open)),
+        options_(std::move(options)),
+        sleep_(sleep ? std::move(sleep) : DefaultSleep()) {
+    if (!options_.call_options.cancellation) {
+      options_.call_options.cancellation = std::make_shared<connectrpc::CancellationToken>();
+    }
+  }
+  WatchStream(WatchStream&&) noexcept = default;
+  WatchStream& operator=(WatchStream&&) noexcept = default;
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = connectrpc::Result<Response>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
+    iterator() = default;
+    reference operator*() const { return *watch_->current_; }
+    pointer operator->() const { return &*watch_->current_; }
+    iterator& operator++() {
+      if (watch_ != nullptr && !watch_->Next()) watch_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.watch_ == b.watch_; }
+
+   private:
+    friend class WatchStream;
+    explicit iterator(WatchStream* watch) : watch_(watch) {}
+    WatchStream* watch_ = nullptr;
+  };
+
+  // Opens the stream on first use; single pass.
+  iterator begin() {
+    if (!begun_) {
+      begun_ = true;
+      Next();
+    }
+    return has_current_ ? iterator(this) : end();
+  }
+  iterator end() { return iterator(); }
+
+  // Ends the watch from any thread; the current read fails with kCanceled, which ends the range.
+  void Cancel() { options_.call_options.cancellation->Cancel(); }
+
+  // Reconnections made so far.
+  int reconnects() const { return reconnects_; }
+
+ private:
+  bool Next() {
+    has_current_ = false;
+    while (!finished_) {
+      if (!reader_.has_value()) reader_.emplace(open_(options_.call_options));
+      Response response;
+      if (reader_->Read(&response)) {
+        if (!options_.include_heartbeats && IsHeartbeat(response)) continue;
+        current_.emplace(std::move(response));
+        has_current_ = true;
+        return true;
+      }
+      connectrpc::Status status = reader_->status();
+      reader_.reset();
+      if (status.ok()) break;
+      if (IsReconnectable(status) && reconnects_ < options_.max_reconnects &&
+          !options_.call_options.cancellation->cancelled()) {
+        ++reconnects_;
+        sleep_(ReconnectDelay(reconnects_, UniformRandom()));
+        continue;
+      }
+      finished_ = true;
+      current_.emplace(std::move(status));
+      has_current_ = true;
+      return true;
+    }
+    finished_ = true;
+    return false;
+  }
+
+  OpenFunction open_;
+  WatchOptions options_;
+  SleepFunction sleep_;
+  std::optional<connectrpc::ServerStreamReader<Response>> reader_;
+  std::optional<connectrpc::Result<Response>> current_;
+  bool begun_ = false;
+  bool finished_ = false;
+  bool has_current_ = false;
+  int reconnects_ = 0;
+};
+
+using JobWatch = WatchStream<v1::WatchJobResponse>;
+using VideoWatch = WatchStream<v1::WatchVideoResponse>;
+
+}  // namespace transcodely
+
+#endif  // TRANSCODELY_WATCH_H_
