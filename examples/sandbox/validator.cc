@@ -413,14 +413,17 @@ class Evaluator {
     const Reflection* r = m.GetReflection();
     const std::string path = JoinPath(prefix, f->name());
     const bool present = f->is_repeated() ? r->FieldSize(m, f) > 0 : r->HasField(m, f);
+    const bool ignore_zero =
+        (rules != nullptr && rules->ignore() == buf::validate::IGNORE_IF_ZERO_VALUE) ||
+        options_.ignore_if_zero.count(f->full_name()) > 0;
+    // ValidateOptions::ignore_if_zero also waives `required` (protovalidate rejects
+    // IGNORE_IF_ZERO_VALUE together with `required`, so annotations never combine them).
+    if (!present && ignore_zero) return;
     if (rules != nullptr && rules->required() && !present) {
       Add(path, "required", "value is required");
       return;
     }
-    const bool ignore_zero =
-        (rules != nullptr && rules->ignore() == buf::validate::IGNORE_IF_ZERO_VALUE) ||
-        options_.ignore_if_zero.count(f->full_name()) > 0;
-    if (!present && (f->has_presence() || ignore_zero)) return;
+    if (!present && f->has_presence()) return;
 
     if (f->is_map()) {
       ValidateMap(m, f, rules, path);

@@ -49,9 +49,10 @@ struct FieldViolation {
 };
 
 struct ValidateOptions {
-  // Full field names (e.g. "transcodely.v1.ListVideosRequest.page_size") whose rules are
-  // skipped when the field holds its zero value, as if annotated IGNORE_IF_ZERO_VALUE (for
-  // server quirks such as page_size = 0 from every SDK, wire §6).
+  // Full field names (e.g. "transcodely.v1.ListVideosRequest.page_size") whose rules,
+  // `required` included, are skipped when the field is unset or holds its zero value, as if
+  // annotated IGNORE_IF_ZERO_VALUE: for server quirks such as page_size = 0 from every SDK
+  // (wire §6) or CreateAPIKeyRequest.environment, which the official SDKs never send (§9).
   std::set<std::string, std::less<>> ignore_if_zero;
 };
 

@@ -408,6 +408,16 @@ TEST(ValidatorTest, NumericRanges) {
   EXPECT_THAT(Validate(list, options), IsEmpty());
   list.set_page_size(500);
   EXPECT_EQ(Pairs(Validate(list, options)), (P{{"page_size", "int32.gte_lte"}}));
+
+  v1::CreateAPIKeyRequest key;  // the official SDKs never send `environment` (wire §9)
+  key.set_name("ci");
+  key.set_app_id("app_1");
+  EXPECT_EQ(Pairs(Validate(key)), (P{{"environment", "required"}}));
+  options.ignore_if_zero.insert("transcodely.v1.CreateAPIKeyRequest.environment");
+  EXPECT_THAT(Validate(key, options), IsEmpty());
+  key.set_environment(static_cast<v1::APIKeyEnvironment>(0));
+  key.set_app_id("");  // a plain string with a pattern: empty fails under protovalidate
+  EXPECT_EQ(Pairs(Validate(key, options)), (P{{"app_id", "string.pattern"}}));
 }
 
 TEST(ValidatorTest, DoubleRulesAndClipCel) {
