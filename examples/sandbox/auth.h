@@ -1,0 +1,69 @@
+// Authentication: API keys in "Authorization: Bearer <key>", checked by a server interceptor on
+// every RPC except HealthService, and the environment rule for resources.
+//
+// Environment rule: every resource (job, API key) belongs to the environment of the key that
+// created it. A key of the other environment cannot see or act on it (unauthenticated,
+// ErrorDetails code "wrong_environment"), nor create API keys for the other environment.
+#ifndef EXAMPLES_SANDBOX_AUTH_H_
+#define EXAMPLES_SANDBOX_AUTH_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "connectrpc/headers.h"
+#include "connectrpc/result.h"
+#include "connectrpc/server.h"
+#include "connectrpc/status.h"
+#include "store.h"
+
+namespace sandbox {
+
+// Who is calling: the authenticated API key.
+struct Caller {
+  std::string key_id;
+  Environment environment = Environment::kTest;
+  std::string app_id;
+};
+
+// Checks the Authorization header against the store. Failures are kUnauthenticated with
+// ErrorDetails codes missing_api_key, invalid_api_key_format, invalid_api_key, revoked_api_key
+// or expired_api_key. On success updates the key's last_used_at.
+connectrpc::Result<Caller> Authenticate(Store& store, const connectrpc::Headers& request_headers,
+                                        int64_t now_ms);
+
+// The unauthenticated "wrong_environment" error for a resource of `resource` environment used
+// with a key of `caller` environment.
+connectrpc::Status WrongEnvironment(Environment resource, Environment caller);
+
+// The caller of the RPC running on this thread, set by AuthInterceptor (or ScopedCaller);
+// nullptr outside an authenticated call.
+const Caller* CurrentCaller();
+
+// Makes `caller` the current caller of this thread for the scope's lifetime.
+class ScopedCaller {
+ public:
+  explicit ScopedCaller(const Caller* caller);
+  ~ScopedCaller();
+  ScopedCaller(const ScopedCaller&) = delete;
+  ScopedCaller& operator=(const ScopedCaller&) = delete;
+
+ private:
+  const Caller* previous_;
+};
+
+// Authenticates every call except transcodely.v1.HealthService ones and runs the handler with
+// the caller set (CurrentCaller()).
+class AuthInterceptor : public connectrpc::ServerInterceptor {
+ public:
+  explicit AuthInterceptor(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+  connectrpc::Status Intercept(connectrpc::ServerContext& context,
+                               const std::function<connectrpc::Status()>& next) override;
+
+ private:
+  std::shared_ptr<Store> store_;
+};
+
+}  // namespace sandbox
+
+#endif  // EXAMPLES_SANDBOX_AUTH_H_

@@ -1,0 +1,39 @@
+// Job simulation: a job's state is a pure function of its record (creation, confirmation and
+// cancellation times, simulated duration) and the current time, so no background worker runs.
+//
+// Timeline from the start S (creation, or confirmation for delayed_start jobs) over duration D:
+// pending during [S, S + D/5), processing with progress 0 -> 100 % during [S + D/5, S + D),
+// completed from S + D. A delayed_start job awaits confirmation until confirmed. A cancellation
+// at time X before completion freezes the job as canceled at X.
+#ifndef EXAMPLES_SANDBOX_JOB_SIMULATION_H_
+#define EXAMPLES_SANDBOX_JOB_SIMULATION_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "store.h"
+#include "transcodely/v1/job.pb.h"
+
+namespace sandbox {
+
+struct JobState {
+  transcodely::v1::JobStatus status = transcodely::v1::JOB_STATUS_PENDING;
+  int32_t progress = 0;  // percent
+  std::optional<int64_t> started_at_ms;
+  std::optional<int64_t> completed_at_ms;
+  int64_t updated_at_ms = 0;
+};
+
+// The state of `job` at `now_ms`.
+JobState JobStateAt(const JobRecord& job, int64_t now_ms);
+
+// True for completed, failed, canceled and partial.
+bool IsTerminal(transcodely::v1::JobStatus status);
+
+// The API view of `job` at `now_ms`: status, progress, timestamps and outputs mirrored from the
+// request.
+transcodely::v1::Job BuildJob(const JobRecord& job, int64_t now_ms);
+
+}  // namespace sandbox
+
+#endif  // EXAMPLES_SANDBOX_JOB_SIMULATION_H_

@@ -1,0 +1,119 @@
+// transcodely-sandbox: a local Transcodely-compatible API server.
+//
+//   transcodely-sandbox --listen 127.0.0.1:8080 --data transcodely-sandbox.db
+//
+// Prints one JSON line to stdout once it serves:
+//   {"listen":"http://127.0.0.1:8080","live_key":"ak_live_…","test_key":"ak_test_…"}
+// (the keys only on the first start of a data file, else null). Logs go to stderr. Runs until
+// SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "sandbox_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
+          "HOST:PORT to listen on ([::1]:PORT for IPv6); port 0 picks a free port");
+ABSL_FLAG(std::string, data, "transcodely-sandbox.db",
+          "SQLite data file; :memory: keeps everything in memory");
+ABSL_FLAG(int64_t, job_duration_ms, 4000, "simulated processing time of a job, in milliseconds");
+
+namespace {
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+std::optional<HostPort> ParseListen(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = text.substr(0, colon);
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (host.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return std::nullopt;
+  }
+  return HostPort{std::string(host), static_cast<uint16_t>(port)};
+}
+
+std::string JsonStringOrNull(const std::optional<std::string>& value) {
+  if (!value) return "null";
+  std::string out = "\"";
+  for (char c : *value) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("A local Transcodely-compatible API server.");
+  absl::ParseCommandLine(argc, argv);
+
+  std::optional<HostPort> listen = ParseListen(absl::GetFlag(FLAGS_listen));
+  if (!listen) {
+    std::cerr << "transcodely-sandbox: --listen must be HOST:PORT\n";
+    return 2;
+  }
+  int64_t duration_ms = absl::GetFlag(FLAGS_job_duration_ms);
+  if (duration_ms < 0) {
+    std::cerr << "transcodely-sandbox: --job_duration_ms must not be negative\n";
+    return 2;
+  }
+
+  // Block the shutdown signals before any thread starts, so that only sigwait() sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  sandbox::SandboxOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.data_path = absl::GetFlag(FLAGS_data);
+  options.job_duration = std::chrono::milliseconds(duration_ms);
+  auto sandbox = sandbox::Sandbox::Start(options);
+  if (!sandbox.ok()) {
+    std::cerr << "transcodely-sandbox: " << sandbox.status().ToString() << "\n";
+    return 1;
+  }
+
+  std::optional<std::string> live_key;
+  std::optional<std::string> test_key;
+  if (const auto& secrets = (*sandbox)->bootstrap_secrets()) {
+    live_key = secrets->live_secret;
+    test_key = secrets->test_secret;
+  }
+  std::string line = "{\"listen\":" + JsonStringOrNull((*sandbox)->base_url()) +
+                     ",\"live_key\":" + JsonStringOrNull(live_key) +
+                     ",\"test_key\":" + JsonStringOrNull(test_key) + "}\n";
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fflush(stdout);
+  std::cerr << "transcodely-sandbox: serving on " << (*sandbox)->base_url() << " (data "
+            << options.data_path << ")\n";
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "transcodely-sandbox: signal " << signal_number << ", shutting down\n";
+  (*sandbox)->Shutdown();
+  return 0;
+}

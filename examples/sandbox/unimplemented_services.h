@@ -1,0 +1,25 @@
+// The Transcodely services the sandbox does not implement (App, Billing, Membership,
+// Organization, Origin, Preset, User, Video, Webhook): every method answers unimplemented with
+// "transcodely-sandbox does not implement transcodely.v1.<Service>/<Method>".
+#ifndef EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
+#define EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
+
+#include <functional>
+
+#include "connectrpc/server.h"
+
+namespace sandbox {
+
+// Registers the generated base handlers of every unimplemented service.
+void RegisterUnimplementedServices(connectrpc::Server& server);
+
+// Rewrites the generic "is not implemented" answers of those services into the sandbox's text.
+class UnimplementedMessageInterceptor : public connectrpc::ServerInterceptor {
+ public:
+  connectrpc::Status Intercept(connectrpc::ServerContext& context,
+                               const std::function<connectrpc::Status()>& next) override;
+};
+
+}  // namespace sandbox
+
+#endif  // EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
