@@ -9,6 +9,12 @@
 // ignored.
 #include "transcodely/json_dialect.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/stubs/stringpiece.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -18,12 +24,6 @@
 #include <system_error>
 #include <utility>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/message.h>
-#include <google/protobuf/stubs/stringpiece.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "connectrpc/code.h"
 #include "connectrpc/status.h"
@@ -331,9 +331,9 @@ class DialectCodecImpl final : public connectrpc::Codec {
     const auto status = google::protobuf::util::MessageToJsonString(message, &canonical, options);
     const Descriptor& type = *message.GetDescriptor();
     if (!status.ok()) {
-      return connectrpc::Status(connectrpc::Code::kInternal,
-                                "marshal " + type.full_name() +
-                                    " to JSON: " + status.message().ToString());
+      return connectrpc::Status(
+          connectrpc::Code::kInternal,
+          "marshal " + type.full_name() + " to JSON: " + status.message().ToString());
     }
     if (HasSpecialJson(type)) {
       *out = std::move(canonical);
@@ -347,10 +347,10 @@ class DialectCodecImpl final : public connectrpc::Codec {
     json::value tree = json::parse(json::string_view(canonical.data(), canonical.size()), error,
                                    json::storage_ptr(&resource), parse_options);
     if (error || !tree.is_object()) {
-      return connectrpc::Status(connectrpc::Code::kInternal,
-                                "marshal " + type.full_name() +
-                                    " to JSON: cannot re-read protobuf's output: " +
-                                    error.message());
+      return connectrpc::Status(
+          connectrpc::Code::kInternal,
+          "marshal " + type.full_name() +
+              " to JSON: cannot re-read protobuf's output: " + error.message());
     }
     SimplifyMessage(type, &tree.get_object());
     out->reserve(canonical.size());
@@ -374,9 +374,9 @@ class DialectCodecImpl final : public connectrpc::Codec {
       json::value tree = json::parse(json::string_view(data.data(), data.size()), error,
                                      json::storage_ptr(&resource), parse_options);
       if (error) {
-        return connectrpc::Status(connectrpc::Code::kInvalidArgument,
-                                  "invalid JSON: " + error.message() + " (unmarshal into " +
-                                      type.full_name() + ")");
+        return connectrpc::Status(
+            connectrpc::Code::kInvalidArgument,
+            "invalid JSON: " + error.message() + " (unmarshal into " + type.full_name() + ")");
       }
       if (!tree.is_object()) {
         return connectrpc::Status(connectrpc::Code::kInvalidArgument,
@@ -393,9 +393,9 @@ class DialectCodecImpl final : public connectrpc::Codec {
         google::protobuf::StringPiece(input.data(), input.size()), message, options);
     if (!status.ok()) {
       message->Clear();
-      return connectrpc::Status(connectrpc::Code::kInvalidArgument,
-                                "unmarshal into " + type.full_name() +
-                                    " from JSON: " + status.message().ToString());
+      return connectrpc::Status(
+          connectrpc::Code::kInvalidArgument,
+          "unmarshal into " + type.full_name() + " from JSON: " + status.message().ToString());
     }
     return connectrpc::Status();
   }

@@ -1,6 +1,12 @@
 // Every enum value of shared/api/enum-wire-strings.txt against the generated transcodely.v1
 // descriptors and the dialect codec: prefix, wire string, both lookups, and a round trip through a
 // real message field of the enum's type.
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/message.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -9,12 +15,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/message.h>
-#include <gtest/gtest.h>
 
 #include "transcodely/json_dialect.h"
 
@@ -188,10 +188,9 @@ TEST_F(EnumVectorsTest, RoundTripThroughAMessageField) {
           field.is_repeated() ? "[\"" + expected.wire + "\"]" : "\"" + expected.wire + "\"";
       const std::string canonical_json =
           field.is_repeated() ? "[\"" + expected.name + "\"]" : "\"" + expected.name + "\"";
-      for (const std::string& body :
-           {"{\"" + field.name() + "\":" + wire_json + "}",
-            "{\"" + field.json_name() + "\":" + wire_json + "}",
-            "{\"" + field.name() + "\":" + canonical_json + "}", text}) {
+      for (const std::string& body : {"{\"" + field.name() + "\":" + wire_json + "}",
+                                      "{\"" + field.json_name() + "\":" + wire_json + "}",
+                                      "{\"" + field.name() + "\":" + canonical_json + "}", text}) {
         std::unique_ptr<google::protobuf::Message> decoded(prototype->New());
         const connectrpc::Status status = DialectCodec().Unmarshal(body, decoded.get());
         ASSERT_TRUE(status.ok()) << status.ToString() << " for " << body;

@@ -1,9 +1,9 @@
 // The dialect codec on real transcodely.v1 messages: the example bodies of the wire document.
-#include <string>
-#include <string_view>
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+#include <string>
+#include <string_view>
 
 #include "connectrpc/code.h"
 #include "transcodely/json_dialect.h"

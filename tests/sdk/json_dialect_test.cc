@@ -1,16 +1,16 @@
 // The Transcodely JSON dialect codec against the dialecttest.v1 test messages.
 #include "transcodely/json_dialect.h"
 
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <boost/json.hpp>
-#include <google/protobuf/util/message_differencer.h>
-#include <gtest/gtest.h>
 
 #include "connectrpc/code.h"
 #include "dialecttest/v1/sample.pb.h"
@@ -309,12 +309,12 @@ TEST(DialectDecodeTest, CanonicalNamesIntegersAndMixedForms) {
 }
 
 TEST(DialectDecodeTest, UnknownEnumStringsBecomeUnset) {
-  const Sample sample = Decode(
-      R"({"id":"kept","status":"totally_unknown","optional_status":"job_status_pending",)"
-      R"("permissions":["read","admin","Permission_Write","write"],)"
-      R"("permission_by_key":{"a":"read","b":"owner"},)"
-      R"("inner":{"format":"mp4","jurisdiction":"mars","deeper":{"status":"weird"}},)"
-      R"("inners":[{"type":"webm"}],"legacy":"legacy_other_name"})");
+  const Sample sample =
+      Decode(R"({"id":"kept","status":"totally_unknown","optional_status":"job_status_pending",)"
+             R"("permissions":["read","admin","Permission_Write","write"],)"
+             R"("permission_by_key":{"a":"read","b":"owner"},)"
+             R"("inner":{"format":"mp4","jurisdiction":"mars","deeper":{"status":"weird"}},)"
+             R"("inners":[{"type":"webm"}],"legacy":"legacy_other_name"})");
   EXPECT_EQ(sample.id(), "kept");
   EXPECT_EQ(sample.status(), dialecttest::v1::JOB_STATUS_UNSPECIFIED);
   EXPECT_FALSE(sample.has_optional_status());
@@ -345,12 +345,12 @@ TEST(DialectDecodeTest, LoneValueForARepeatedField) {
 }
 
 TEST(DialectDecodeTest, CamelCaseNames) {
-  const Sample sample = Decode(
-      R"({"optionalStatus":"pending","permissionByKey":{"a":"read"},)"
-      R"("innerByKey":{"k":{"format":"fmp4","deeper":{"status":"processing"}}},)"
-      R"("optionalInner":{"jurisdiction":"default"},"sizeBytes":"12","limitCents":7,)"
-      R"("statusText":"processing","createdAt":"2024-05-24T12:55:00+02:00",)"
-      R"("completedAt":"2024-05-24T10:55:00.5Z","optionalRatio":2.25})");
+  const Sample sample =
+      Decode(R"({"optionalStatus":"pending","permissionByKey":{"a":"read"},)"
+             R"("innerByKey":{"k":{"format":"fmp4","deeper":{"status":"processing"}}},)"
+             R"("optionalInner":{"jurisdiction":"default"},"sizeBytes":"12","limitCents":7,)"
+             R"("statusText":"processing","createdAt":"2024-05-24T12:55:00+02:00",)"
+             R"("completedAt":"2024-05-24T10:55:00.5Z","optionalRatio":2.25})");
   EXPECT_EQ(sample.optional_status(), dialecttest::v1::JOB_STATUS_PENDING);
   EXPECT_EQ(sample.permission_by_key().at("a"), dialecttest::v1::PERMISSION_READ);
   EXPECT_EQ(sample.inner_by_key().at("k").format(), dialecttest::v1::HLS_SEGMENT_FORMAT_FMP4);
@@ -425,8 +425,8 @@ TEST(DialectDecodeTest, Int64AsStringOrNumber) {
 }
 
 TEST(DialectDecodeTest, DoublesSurviveTheRewrite) {
-  const Sample sample = Decode(
-      R"({"status":"pending","ratio":0.1,"optional_ratio":1e300,"count":2})");
+  const Sample sample =
+      Decode(R"({"status":"pending","ratio":0.1,"optional_ratio":1e300,"count":2})");
   EXPECT_EQ(sample.ratio(), 0.1);
   EXPECT_EQ(sample.optional_ratio(), 1e300);
   EXPECT_EQ(sample.count(), 2);
@@ -490,8 +490,8 @@ TEST(DialectRoundTripTest, PopulatedMessage) {
   const Sample decoded = Decode(Encode(original));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(decoded, original))
       << decoded.DebugString();
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(Decode(Encode(Sample())),
-                                                                 Sample()));
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(Decode(Encode(Sample())), Sample()));
 }
 
 TEST(DialectRoundTripTest, WellKnownTypeAtTopLevel) {
