@@ -100,6 +100,8 @@ Status ApiKeyService::Create(connectrpc::ServerContext&,
   if (effective.environment() == transcodely::v1::API_KEY_ENVIRONMENT_UNSPECIFIED) {
     effective.set_environment(ToProtoEnvironment(caller->environment));
   }
+  // Authenticated callers always get their own app; its pattern rule must not reject "".
+  if (effective.app_id().empty()) effective.set_app_id(caller->app_id);
   if (Status s = ValidateRequest(effective); !s.ok()) return s;
   std::optional<Environment> environment = FromProtoEnvironment(effective.environment());
   if (!environment) {
