@@ -111,11 +111,10 @@ Status ApiKeyService::Create(connectrpc::ServerContext&,
     return InvalidRequest("invalid request: environment must be live or test", {violation});
   }
   if (*environment != caller->environment) {
-    return Unauthenticated("wrong_environment",
-                           std::string("wrong environment: a ") +
-                               std::string(EnvironmentName(caller->environment)) +
-                               " key cannot create " +
-                               std::string(EnvironmentName(*environment)) + " API keys");
+    return Unauthenticated(
+        "wrong_environment",
+        std::string("wrong environment: a ") + std::string(EnvironmentName(caller->environment)) +
+            " key cannot create " + std::string(EnvironmentName(*environment)) + " API keys");
   }
   if (!effective.app_id().empty() && effective.app_id() != kSandboxAppId) {
     return OtherApp(effective.app_id());
@@ -159,7 +158,8 @@ Status ApiKeyService::List(connectrpc::ServerContext&,
   if (request.has_environment() &&
       request.environment() != transcodely::v1::API_KEY_ENVIRONMENT_UNSPECIFIED) {
     std::optional<Environment> filter = FromProtoEnvironment(request.environment());
-    if (filter && *filter != caller->environment) return WrongEnvironment(*filter, caller->environment);
+    if (filter && *filter != caller->environment)
+      return WrongEnvironment(*filter, caller->environment);
   }
   if (request.has_app_id() && request.app_id() != kSandboxAppId) return OtherApp(request.app_id());
   auto keys = store_->ListApiKeys(caller->environment, request.include_revoked());

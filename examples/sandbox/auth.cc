@@ -75,11 +75,10 @@ connectrpc::Result<Caller> Authenticate(Store& store, const connectrpc::Headers&
 }
 
 connectrpc::Status WrongEnvironment(Environment resource, Environment caller) {
-  return Unauthenticated("wrong_environment",
-                         std::string("wrong environment: this is a ") +
-                             std::string(EnvironmentName(resource)) +
-                             " resource and the request used a " +
-                             std::string(EnvironmentName(caller)) + " key");
+  return Unauthenticated("wrong_environment", std::string("wrong environment: this is a ") +
+                                                  std::string(EnvironmentName(resource)) +
+                                                  " resource and the request used a " +
+                                                  std::string(EnvironmentName(caller)) + " key");
 }
 
 const Caller* CurrentCaller() { return current_caller; }

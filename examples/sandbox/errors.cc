@@ -1,8 +1,8 @@
 #include "errors.h"
 
-#include <utility>
-
 #include <google/protobuf/util/json_util.h>
+
+#include <utility>
 
 namespace sandbox {
 

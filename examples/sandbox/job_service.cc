@@ -71,9 +71,8 @@ bool MatchesFilters(const transcodely::v1::ListJobsRequest& request, const JobRe
       job.status() != request.status()) {
     return false;
   }
-  if (request.statuses_size() > 0 &&
-      std::find(request.statuses().begin(), request.statuses().end(), job.status()) ==
-          request.statuses().end()) {
+  if (request.statuses_size() > 0 && std::find(request.statuses().begin(), request.statuses().end(),
+                                               job.status()) == request.statuses().end()) {
     return false;
   }
   if (request.has_created_after() &&
@@ -201,8 +200,7 @@ Status JobService::Cancel(connectrpc::ServerContext&,
   if (!marked) {
     return MakeError(Code::kFailedPrecondition, "job_not_cancelable",
                      "job " + request.id() + " is already " +
-                         StatusWord(JobStateAt(*record, now).status) +
-                         " and cannot be canceled");
+                         StatusWord(JobStateAt(*record, now).status) + " and cannot be canceled");
   }
   auto reloaded = LoadOwnJob(request.id());
   if (!reloaded.ok()) return reloaded.status();

@@ -37,8 +37,7 @@ std::string OutputFileName(const transcodely::v1::OutputSpec& spec) {
       return (spec.has_hls() && spec.hls().has_manifest() ? spec.hls().manifest() : "master") +
              ".m3u8";
     case transcodely::v1::OUTPUT_FORMAT_DASH:
-      return (spec.has_dash() && spec.dash().has_manifest() ? spec.dash().manifest()
-                                                              : "manifest") +
+      return (spec.has_dash() && spec.dash().has_manifest() ? spec.dash().manifest() : "manifest") +
              ".mpd";
     case transcodely::v1::OUTPUT_FORMAT_WEBM:
       return "output.webm";
@@ -80,8 +79,8 @@ JobState JobStateAt(const JobRecord& job, int64_t now_ms) {
     } else if (t >= processing_start) {
       state.status = transcodely::v1::JOB_STATUS_PROCESSING;
       int64_t span = std::max<int64_t>(done - processing_start, 1);
-      state.progress = static_cast<int32_t>(std::clamp<int64_t>(
-          (t - processing_start) * 100 / span, 0, 99));
+      state.progress =
+          static_cast<int32_t>(std::clamp<int64_t>((t - processing_start) * 100 / span, 0, 99));
       state.started_at_ms = processing_start;
       state.updated_at_ms = t;
     } else {
@@ -128,7 +127,8 @@ Job BuildJob(const JobRecord& record, int64_t now_ms) {
 
   *job.mutable_created_at() = MillisToTimestamp(record.created_at_ms);
   *job.mutable_updated_at() = MillisToTimestamp(state.updated_at_ms);
-  if (record.confirmed_at_ms) *job.mutable_confirmed_at() = MillisToTimestamp(*record.confirmed_at_ms);
+  if (record.confirmed_at_ms)
+    *job.mutable_confirmed_at() = MillisToTimestamp(*record.confirmed_at_ms);
   if (state.started_at_ms) *job.mutable_started_at() = MillisToTimestamp(*state.started_at_ms);
   if (state.completed_at_ms) {
     *job.mutable_completed_at() = MillisToTimestamp(*state.completed_at_ms);
@@ -149,7 +149,8 @@ Job BuildJob(const JobRecord& record, int64_t now_ms) {
     output->set_progress(state.progress);
     output->set_estimated_cost(0.0);
     if (spec.has_preset()) output->set_preset_slug(spec.preset());
-    if (state.started_at_ms) *output->mutable_started_at() = MillisToTimestamp(*state.started_at_ms);
+    if (state.started_at_ms)
+      *output->mutable_started_at() = MillisToTimestamp(*state.started_at_ms);
     if (state.completed_at_ms) {
       *output->mutable_completed_at() = MillisToTimestamp(*state.completed_at_ms);
     }

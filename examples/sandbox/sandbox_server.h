@@ -18,7 +18,7 @@ namespace sandbox {
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0 picks a free port
+  uint16_t port = 8080;                              // 0 picks a free port
   std::string data_path = "transcodely-sandbox.db";  // ":memory:" is ephemeral
   std::chrono::milliseconds job_duration{4000};
   std::chrono::milliseconds heartbeat_interval{1000};

@@ -80,8 +80,7 @@ class Statement {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   }
   void BindBlob(int index, std::string_view bytes) {
-    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   }
   void Bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
   void Bind(int index, const std::optional<int64_t>& value) {
@@ -262,10 +261,11 @@ Status Store::InsertApiKey(const ApiKeyRecord& key) {
 }
 
 Status Store::InsertApiKeyLocked(const ApiKeyRecord& key) {
-  Statement s(db_,
-              "INSERT INTO api_keys (id, name, description, environment, key_prefix, key_hint, "
-              "secret_sha256, scopes, app_id, created_at, expires_at, last_used_at, revoked_at, "
-              "revoke_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  Statement s(
+      db_,
+      "INSERT INTO api_keys (id, name, description, environment, key_prefix, key_hint, "
+      "secret_sha256, scopes, app_id, created_at, expires_at, last_used_at, revoked_at, "
+      "revoke_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   if (!s.ok()) return s.error("insert api key");
   s.Bind(1, key.id);
   s.Bind(2, key.name);
@@ -287,8 +287,8 @@ Status Store::InsertApiKeyLocked(const ApiKeyRecord& key) {
 
 Result<std::optional<ApiKeyRecord>> Store::FindApiKeyBySecretHash(std::string_view secret_sha256) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string sql = std::string("SELECT ") + kApiKeyColumns +
-                    " FROM api_keys WHERE secret_sha256 = ?1";
+  std::string sql =
+      std::string("SELECT ") + kApiKeyColumns + " FROM api_keys WHERE secret_sha256 = ?1";
   Statement s(db_, sql.c_str());
   if (!s.ok()) return s.error("find api key");
   s.Bind(1, secret_sha256);
@@ -424,8 +424,8 @@ Result<std::optional<JobRecord>> Store::GetJobLocked(std::string_view id) {
 
 Result<std::vector<JobRecord>> Store::ListJobs(Environment environment) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string sql = std::string("SELECT ") + kJobColumns +
-                    " FROM jobs WHERE environment = ?1 ORDER BY seq DESC";
+  std::string sql =
+      std::string("SELECT ") + kJobColumns + " FROM jobs WHERE environment = ?1 ORDER BY seq DESC";
   Statement s(db_, sql.c_str());
   if (!s.ok()) return s.error("list jobs");
   s.Bind(1, static_cast<int64_t>(environment));

@@ -20,10 +20,10 @@ namespace sandbox {
 namespace {
 
 constexpr std::string_view kUnimplementedServices[] = {
-    transcodely::v1::kAppServiceName,          transcodely::v1::kBillingServiceName,
-    transcodely::v1::kMembershipServiceName,   transcodely::v1::kOrganizationServiceName,
-    transcodely::v1::kOriginServiceName,       transcodely::v1::kPresetServiceName,
-    transcodely::v1::kUserServiceName,         transcodely::v1::kVideoServiceName,
+    transcodely::v1::kAppServiceName,        transcodely::v1::kBillingServiceName,
+    transcodely::v1::kMembershipServiceName, transcodely::v1::kOrganizationServiceName,
+    transcodely::v1::kOriginServiceName,     transcodely::v1::kPresetServiceName,
+    transcodely::v1::kUserServiceName,       transcodely::v1::kVideoServiceName,
     transcodely::v1::kWebhookServiceName,
 };
 

@@ -70,16 +70,17 @@ TEST(SandboxProcessTest, PrintsOneJsonLineWithKeys) {
 }
 
 TEST(SandboxProcessTest, KeysAreShownOnlyOnTheFirstStart) {
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("sandbox_process_" + std::to_string(::getpid()) + "_" + RandomBase62(8) +
-                       ".db"))
-                         .string();
+  std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("sandbox_process_" + std::to_string(::getpid()) + "_" + RandomBase62(8) + ".db"))
+          .string();
   Process first = Launch({"--listen=127.0.0.1:0", "--data=" + path});
   EXPECT_NE(first.first_line.find("\"live_key\":\"ak_live_"), std::string::npos)
       << first.first_line;
   EXPECT_EQ(Stop(first), 0);
   Process second = Launch({"--listen=127.0.0.1:0", "--data=" + path});
-  std::regex shape(R"re(^\{"listen":"http://127\.0\.0\.1:[0-9]+","live_key":null,"test_key":null\}$)re");
+  std::regex shape(
+      R"re(^\{"listen":"http://127\.0\.0\.1:[0-9]+","live_key":null,"test_key":null\}$)re");
   EXPECT_TRUE(std::regex_match(second.first_line, shape)) << second.first_line;
   EXPECT_EQ(Stop(second), 0);
   std::filesystem::remove(path);
