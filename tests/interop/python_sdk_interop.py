@@ -6,6 +6,7 @@ Prints one line per check and ends with "interop: N passed, M failed"; exits non
 import sys
 import traceback
 
+import httpx
 import transcodely
 from transcodely import errors
 from transcodely.v1 import job_pb2
@@ -142,7 +143,18 @@ def _():
     raise AssertionError("expected AuthenticationError")
 
 
-@check("missing, malformed and wrong-environment keys are AuthenticationError")
+@check("a request without Authorization is unauthenticated (HTTP 401)")
+def _():
+    response = httpx.post(f"{BASE_URL}/transcodely.v1.JobService/List", json={},
+                          headers={"connect-protocol-version": "1"})
+    assert response.status_code == 401, response.status_code
+    body = response.json()
+    assert body["code"] == "unauthenticated", body
+    assert response.headers.get("x-request-id", "").startswith("req_"), response.headers
+    return body["message"]
+
+
+@check("malformed, unknown and wrong-environment keys are AuthenticationError")
 def _():
     messages = []
     for key in ["ak_bogus_format", "ak_live_notarealkey000000000000000"]:
