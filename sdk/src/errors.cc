@@ -1,15 +1,14 @@
 // Error classification and ErrorDetails extraction.
 #include "transcodely/errors.h"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 
 #include "transcodely/v1/common.pb.h"
 

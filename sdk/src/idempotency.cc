@@ -1,6 +1,11 @@
 // Idempotency keys: caller's or UUIDv4, both header names, and the JobService/Create body key.
 #include "transcodely/idempotency.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/reflection.h>
+#include <openssl/rand.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -9,11 +14,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/message.h>
-#include <google/protobuf/reflection.h>
-#include <openssl/rand.h>
 
 namespace transcodely {
 namespace {

@@ -19,7 +19,9 @@ Pager<v1::APIKey> ApiKeys::ListAll(v1::ListAPIKeysRequest request,
   v1::APIKeyServiceClient client = *this;
   return MakeCursorPager<v1::APIKey>(
       std::move(request),
-      [client, options](const v1::ListAPIKeysRequest& r) mutable { return client.List(r, options); },
+      [client, options](const v1::ListAPIKeysRequest& r) mutable {
+        return client.List(r, options);
+      },
       [](v1::ListAPIKeysResponse& r) { return r.mutable_api_keys(); });
 }
 
@@ -93,7 +95,9 @@ Pager<v1::Origin> Origins::ListAll(v1::ListOriginsRequest request,
   v1::OriginServiceClient client = *this;
   return MakeCursorPager<v1::Origin>(
       std::move(request),
-      [client, options](const v1::ListOriginsRequest& r) mutable { return client.List(r, options); },
+      [client, options](const v1::ListOriginsRequest& r) mutable {
+        return client.List(r, options);
+      },
       [](v1::ListOriginsResponse& r) { return r.mutable_origins(); });
 }
 
@@ -102,7 +106,9 @@ Pager<v1::Preset> Presets::ListAll(v1::ListPresetsRequest request,
   v1::PresetServiceClient client = *this;
   return MakeCursorPager<v1::Preset>(
       std::move(request),
-      [client, options](const v1::ListPresetsRequest& r) mutable { return client.List(r, options); },
+      [client, options](const v1::ListPresetsRequest& r) mutable {
+        return client.List(r, options);
+      },
       [](v1::ListPresetsResponse& r) { return r.mutable_presets(); });
 }
 

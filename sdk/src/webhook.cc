@@ -1,19 +1,19 @@
 // Webhook signatures (HMAC-SHA256 over "t.payload") and the event envelope.
 #include "transcodely/webhook.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 namespace transcodely {
 namespace {
@@ -93,11 +93,10 @@ std::string ComputeWebhookSignature(std::string_view secret, int64_t timestamp,
   return hex;
 }
 
-connectrpc::Status VerifyWebhookSignature(std::string_view payload,
-                                          std::string_view signature_header,
-                                          const std::vector<std::string>& secrets,
-                                          std::chrono::seconds tolerance,
-                                          std::optional<std::chrono::system_clock::time_point> now) {
+connectrpc::Status VerifyWebhookSignature(
+    std::string_view payload, std::string_view signature_header,
+    const std::vector<std::string>& secrets, std::chrono::seconds tolerance,
+    std::optional<std::chrono::system_clock::time_point> now) {
   if (secrets.empty()) return Invalid("no webhook secret configured");
   if (Trim(signature_header).empty()) return Invalid("missing signature header");
   SignatureHeader header = ParseHeader(signature_header);
@@ -109,9 +108,10 @@ connectrpc::Status VerifyWebhookSignature(std::string_view payload,
                                   now.value_or(std::chrono::system_clock::now()).time_since_epoch())
                                   .count();
   // Unsigned distance, so that extreme timestamps cannot overflow.
-  const uint64_t distance = *timestamp > now_seconds
-                                ? static_cast<uint64_t>(*timestamp) - static_cast<uint64_t>(now_seconds)
-                                : static_cast<uint64_t>(now_seconds) - static_cast<uint64_t>(*timestamp);
+  const uint64_t distance =
+      *timestamp > now_seconds
+          ? static_cast<uint64_t>(*timestamp) - static_cast<uint64_t>(now_seconds)
+          : static_cast<uint64_t>(now_seconds) - static_cast<uint64_t>(*timestamp);
   if (tolerance.count() >= 0 && distance > static_cast<uint64_t>(tolerance.count())) {
     return Invalid("signature timestamp is outside the tolerance of " +
                    std::to_string(tolerance.count()) + " s");

@@ -1,6 +1,6 @@
 // transcodely::Client against an in-process fake server: options, headers, idempotency,
 // retries, pagination and watch.
-#include "transcodely/client.h"
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -8,9 +8,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "sdk_fake_server.h"
+#include "transcodely/client.h"
 
 namespace transcodely {
 namespace {
@@ -76,12 +75,28 @@ TEST(SdkClientOptionsTest, RequiresAnApiKey) {
 }
 
 TEST(SdkClientOptionsTest, ReadsTheKeyFromTheEnvironment) {
+  EXPECT_EQ(ClientOptions().base_url, "https://api.transcodely.com");
+  EXPECT_EQ(ClientOptions().api_version, "2026-05-03");
+  EXPECT_EQ(ClientOptions().timeout, milliseconds(30000));
+  EXPECT_EQ(ClientOptions().max_retries, 3);
   ::setenv("TRANSCODELY_API_KEY", "ak_live_fromenv", 1);
-  auto client = Client::Create({});
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:9";  // no request is made
+  auto client = Client::Create(options);
   ::unsetenv("TRANSCODELY_API_KEY");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   EXPECT_EQ(client->environment(), Environment::kLive);
-  EXPECT_EQ(client->base_url(), "https://api.transcodely.com");
+}
+
+TEST(SdkClientOptionsTest, AnExplicitKeyWinsOverTheEnvironment) {
+  ::setenv("TRANSCODELY_API_KEY", "ak_live_fromenv", 1);
+  ClientOptions options;
+  options.api_key = "ak_test_explicit";
+  options.base_url = "http://127.0.0.1:9";
+  auto client = Client::Create(options);
+  ::unsetenv("TRANSCODELY_API_KEY");
+  ASSERT_TRUE(client.ok());
+  EXPECT_EQ(client->environment(), Environment::kTest);
 }
 
 TEST(SdkClientOptionsTest, EnvironmentFromThePrefix) {
@@ -126,8 +141,8 @@ TEST_F(SdkClientTest, SendsTheTranscodelyHeaders) {
   EXPECT_EQ(Header(call, "authorization"), "Bearer ak_test_secret");
   EXPECT_EQ(Header(call, "transcodely-version"), "2026-05-03");
   EXPECT_EQ(Header(call, "connect-protocol-version"), "1");
-  EXPECT_EQ(Header(call, "user-agent"), std::string("transcodely-cpp/") +
-                                            std::string(kSdkVersion) + " myapp/1.0");
+  EXPECT_EQ(Header(call, "user-agent"),
+            std::string("transcodely-cpp/") + std::string(kSdkVersion) + " myapp/1.0");
   EXPECT_EQ(Header(call, "x-organization-id"), "org_1");
   EXPECT_EQ(Header(call, "content-type"), "application/json");
   EXPECT_EQ(Header(call, "accept"), "application/json");
@@ -271,10 +286,26 @@ TEST_F(SdkClientTest, KeylessMutationsAreNotRetriedWithoutAutoIdempotency) {
   EXPECT_EQ(server_.state().Calls().size(), 5u);
 }
 
+TEST_F(SdkClientTest, TypedErrorsFromTheServer) {
+  Client client = MakeClient();
+  v1::ConfirmJobRequest request;
+  request.set_id("job_1");
+  auto confirmed = client.jobs().Confirm(request);
+  ASSERT_FALSE(confirmed.ok());
+  Error error = Error::From(confirmed.status());
+  EXPECT_EQ(error.kind(), ErrorKind::kInvalidRequest);
+  EXPECT_EQ(error.code(), connectrpc::Code::kFailedPrecondition);
+  EXPECT_EQ(error.message(), "job is not awaiting confirmation");
+  EXPECT_EQ(error.error_code(), "JOB_NOT_AWAITING_CONFIRMATION");
+  EXPECT_EQ(error.request_id(), "req_confirm");
+  ASSERT_EQ(error.field_violations().size(), 1u);
+  EXPECT_EQ(error.field_violations()[0], (FieldViolation{"id", "job is processing"}));
+  EXPECT_EQ(server_.state().Calls().size(), 1u);  // not retried
+}
+
 TEST_F(SdkClientTest, ListsEveryJobAcrossPages) {
-  server_.state().job_pages = {{"", {{"job_1", "job_2"}, "c2"}},
-                               {"c2", {{"job_3"}, "c3"}},
-                               {"c3", {{"job_4"}, ""}}};
+  server_.state().job_pages = {
+      {"", {{"job_1", "job_2"}, "c2"}}, {"c2", {{"job_3"}, "c3"}}, {"c3", {{"job_4"}, ""}}};
   Client client = MakeClient();
   v1::ListJobsRequest request;
   request.mutable_pagination()->set_limit(2);

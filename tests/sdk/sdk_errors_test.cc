@@ -1,11 +1,10 @@
 // Error classification, ErrorDetails extraction, Retry-After and backoff arithmetic.
-#include "transcodely/errors.h"
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 
-#include <gtest/gtest.h>
-
+#include "transcodely/errors.h"
 #include "transcodely/retry.h"
 #include "transcodely/v1/common.pb.h"
 #include "transcodely/watch.h"

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "transcodely/json_dialect.h"
+#include "transcodely/v1/common.pb.h"
 
 namespace transcodely::testing {
 namespace {
@@ -16,7 +17,8 @@ connectrpc::Status Record(FakeState& state, connectrpc::ServerContext& context,
   state.calls.push_back(
       {std::string(context.method().procedure), context.request_headers(), std::move(key_body)});
   if (static_cast<int>(state.calls.size()) <= state.fail_first) {
-    if (!state.retry_after.empty()) context.response_headers().Add("retry-after", state.retry_after);
+    if (!state.retry_after.empty())
+      context.response_headers().Add("retry-after", state.retry_after);
     context.response_headers().Add("x-request-id", "req_fail");
     return connectrpc::Status(state.fail_code, "try again later");
   }
@@ -49,6 +51,22 @@ class FakeJobs : public v1::JobServiceHandler {
     connectrpc::Status status = Record(*state_, context);
     if (!status.ok()) return status;
     response->mutable_job()->set_id(request.id());
+    return status;
+  }
+
+  connectrpc::Status Confirm(connectrpc::ServerContext& context, const v1::ConfirmJobRequest&,
+                             v1::ConfirmJobResponse*) override {
+    Record(*state_, context);
+    v1::ErrorDetails details;
+    details.set_code("JOB_NOT_AWAITING_CONFIRMATION");
+    details.set_message("job is not awaiting confirmation");
+    auto* violation = details.add_field_violations();
+    violation->set_field("id");
+    violation->set_description("job is processing");
+    context.response_headers().Set("x-request-id", "req_confirm");
+    connectrpc::Status status(connectrpc::Code::kFailedPrecondition,
+                              "job is not awaiting confirmation");
+    status.AddDetail(details);
     return status;
   }
 

@@ -1,13 +1,12 @@
 // Pager: lazy fetching, stop conditions, errors as the last element, both request shapes.
-#include "transcodely/pagination.h"
+#include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "transcodely/pagination.h"
 #include "transcodely/v1/job.pb.h"
 #include "transcodely/v1/video.pb.h"
 
@@ -17,8 +16,8 @@ namespace {
 using IntPager = Pager<int>;
 
 IntPager PagerOver(std::map<std::string, IntPager::Page> pages, std::vector<std::string>* asked) {
-  return IntPager([pages = std::move(pages), asked](const std::string& cursor)
-                      -> connectrpc::Result<IntPager::Page> {
+  return IntPager([pages = std::move(pages),
+                   asked](const std::string& cursor) -> connectrpc::Result<IntPager::Page> {
     asked->push_back(cursor);
     auto it = pages.find(cursor);
     if (it == pages.end()) return connectrpc::Status(connectrpc::Code::kNotFound, "no page");
@@ -28,8 +27,8 @@ IntPager PagerOver(std::map<std::string, IntPager::Page> pages, std::vector<std:
 
 TEST(SdkPaginationTest, WalksEveryPageLazily) {
   std::vector<std::string> asked;
-  IntPager pager = PagerOver({{"", {{1, 2}, "c2"}}, {"c2", {{3}, "c3"}}, {"c3", {{4, 5}, ""}}},
-                             &asked);
+  IntPager pager =
+      PagerOver({{"", {{1, 2}, "c2"}}, {"c2", {{3}, "c3"}}, {"c3", {{4, 5}, ""}}}, &asked);
   EXPECT_TRUE(asked.empty());  // nothing fetched before iteration
   std::vector<int> seen;
   for (const connectrpc::Result<int>& item : pager) {

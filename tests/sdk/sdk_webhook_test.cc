@@ -1,12 +1,12 @@
 // Webhook signature vectors of the wire contract §8 and envelope parsing.
-#include "transcodely/webhook.h"
+#include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include "transcodely/webhook.h"
 
 namespace transcodely {
 namespace {
@@ -28,19 +28,19 @@ TEST(SdkWebhookTest, ComputesTheReferenceSignature) {
 }
 
 TEST(SdkWebhookTest, VerifiesTheReferenceVector) {
-  EXPECT_TRUE(VerifyWebhookSignature(kBody, Header(), {kSecret}, std::chrono::seconds(300),
-                                     At(kTimestamp))
-                  .ok());
+  EXPECT_TRUE(
+      VerifyWebhookSignature(kBody, Header(), {kSecret}, std::chrono::seconds(300), At(kTimestamp))
+          .ok());
 }
 
 TEST(SdkWebhookTest, ToleranceIsInclusive) {
   const auto tolerance = std::chrono::seconds(300);
-  EXPECT_TRUE(VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp + 299))
-                  .ok());
-  EXPECT_TRUE(VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp + 300))
-                  .ok());
-  EXPECT_TRUE(VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp - 300))
-                  .ok());
+  EXPECT_TRUE(
+      VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp + 299)).ok());
+  EXPECT_TRUE(
+      VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp + 300)).ok());
+  EXPECT_TRUE(
+      VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp - 300)).ok());
   connectrpc::Status late =
       VerifyWebhookSignature(kBody, Header(), {kSecret}, tolerance, At(kTimestamp + 301));
   EXPECT_EQ(late.code(), connectrpc::Code::kInvalidArgument);
@@ -69,12 +69,12 @@ TEST(SdkWebhookTest, RejectsBadHeadersWithDistinctMessages) {
                                   At(kTimestamp));
   };
   const std::vector<std::string> headers = {
-      std::string("v1=") + kSignature,          // no timestamp
-      "t=1716480293",                           // no v1
-      std::string("t=abc,v1=") + kSignature,    // bad timestamp
-      std::string("t=17164x,v1=") + kSignature, // bad timestamp
-      "t=1716480293,v1=deadbeef",               // no match
-      "",                                       // empty header
+      std::string("v1=") + kSignature,           // no timestamp
+      "t=1716480293",                            // no v1
+      std::string("t=abc,v1=") + kSignature,     // bad timestamp
+      std::string("t=17164x,v1=") + kSignature,  // bad timestamp
+      "t=1716480293,v1=deadbeef",                // no match
+      "",                                        // empty header
   };
   std::vector<std::string> messages;
   for (const std::string& header : headers) {
@@ -92,20 +92,18 @@ TEST(SdkWebhookTest, RejectsBadHeadersWithDistinctMessages) {
   EXPECT_FALSE(VerifyWebhookSignature(kBody, Header(), {"whsec_other"}, std::chrono::seconds(300),
                                       At(kTimestamp))
                    .ok());
-  EXPECT_FALSE(VerifyWebhookSignature(kBody, Header(), {}, std::chrono::seconds(300),
-                                      At(kTimestamp))
-                   .ok());
+  EXPECT_FALSE(
+      VerifyWebhookSignature(kBody, Header(), {}, std::chrono::seconds(300), At(kTimestamp)).ok());
 }
 
 TEST(SdkWebhookTest, ConstructEventParsesTheEnvelope) {
-  const std::string body =
-      R"({"id":"evt_1","object":"event","api_version":"2026-05-23",)"
-      R"("created":"2026-05-24T10:55:00Z","type":"job.succeeded",)"
-      R"("data":{"id":"job_1","status":"completed"},"pending_webhooks":2,)"
-      R"("request":{"id":null,"idempotency_key":null}})";
+  const std::string body = R"({"id":"evt_1","object":"event","api_version":"2026-05-23",)"
+                           R"("created":"2026-05-24T10:55:00Z","type":"job.succeeded",)"
+                           R"("data":{"id":"job_1","status":"completed"},"pending_webhooks":2,)"
+                           R"("request":{"id":null,"idempotency_key":null}})";
   const int64_t t = 1716480000;
-  const std::string header = "t=" + std::to_string(t) + ",v1=" +
-                             ComputeWebhookSignature(kSecret, t, body);
+  const std::string header =
+      "t=" + std::to_string(t) + ",v1=" + ComputeWebhookSignature(kSecret, t, body);
   connectrpc::Result<WebhookEvent> event =
       ConstructEvent(body, header, {kSecret}, std::chrono::seconds(300), At(t + 10));
   ASSERT_TRUE(event.ok()) << event.status().ToString();

@@ -43,7 +43,7 @@ std::string_view ErrorKindName(ErrorKind kind);
 std::optional<std::chrono::seconds> ParseRetryAfter(const connectrpc::Headers& headers);
 
 struct FieldViolation {
-  std::string field;        // "input_url", "outputs[0].codec"
+  std::string field;  // "input_url", "outputs[0].codec"
   std::string description;
   friend bool operator==(const FieldViolation&, const FieldViolation&) = default;
 };

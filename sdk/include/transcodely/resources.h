@@ -124,8 +124,8 @@ class Webhooks : public v1::WebhookServiceClient {
                                                      const connectrpc::CallOptions& options = {});
   Pager<v1::Event> ListAllEvents(v1::ListEventsRequest request,
                                  const connectrpc::CallOptions& options = {});
-  Pager<v1::WebhookDelivery> ListAllWebhookDeliveries(
-      v1::ListWebhookDeliveriesRequest request, const connectrpc::CallOptions& options = {});
+  Pager<v1::WebhookDelivery> ListAllWebhookDeliveries(v1::ListWebhookDeliveriesRequest request,
+                                                      const connectrpc::CallOptions& options = {});
 };
 
 }  // namespace transcodely
