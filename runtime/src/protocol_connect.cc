@@ -83,7 +83,7 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 
 // Appends `s` as a quoted JSON string. Control characters are escaped, valid UTF-8 passes through
 // unchanged, and invalid UTF-8 bytes become U+FFFD so that the output is always valid JSON.
-void AppendJsonString(std::string_view s, std::string* out) {
+void WriteJsonString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t i = 0;
@@ -145,10 +145,10 @@ void AppendErrorJson(const Status& status, std::string* out) {
   // An OK status is never sent as an error; write "unknown" rather than the invalid "ok".
   const Code code = status.ok() ? Code::kUnknown : status.code();
   out->append("{\"code\":");
-  AppendJsonString(CodeName(code), out);
+  WriteJsonString(CodeName(code), out);
   if (!status.message().empty()) {
     out->append(",\"message\":");
-    AppendJsonString(status.message(), out);
+    WriteJsonString(status.message(), out);
   }
   if (!status.details().empty()) {
     out->append(",\"details\":[");
@@ -157,9 +157,9 @@ void AppendErrorJson(const Status& status, std::string* out) {
       if (!first) out->push_back(',');
       first = false;
       out->append("{\"type\":");
-      AppendJsonString(detail.type, out);
+      WriteJsonString(detail.type, out);
       out->append(",\"value\":");
-      AppendJsonString(Base64Encode(detail.value), out);
+      WriteJsonString(Base64Encode(detail.value), out);
       if (!detail.debug_json.empty()) {
         out->append(",\"debug\":");
         out->append(detail.debug_json);
@@ -293,13 +293,13 @@ void AppendMetadataJson(const Headers& headers, std::string* out) {
   for (const auto& [key, values] : groups) {
     if (!first_key) out->push_back(',');
     first_key = false;
-    AppendJsonString(key, out);
+    WriteJsonString(key, out);
     out->append(":[");
     bool first_value = true;
     for (std::string_view value : values) {
       if (!first_value) out->push_back(',');
       first_value = false;
-      AppendJsonString(value, out);
+      WriteJsonString(value, out);
     }
     out->push_back(']');
   }
@@ -713,5 +713,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   }
   return out;
 }
+
+void AppendJsonString(std::string_view text, std::string* out) { WriteJsonString(text, out); }
 
 }  // namespace connectrpc::protocol

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "connectrpc/code.h"
+#include "connectrpc/protocol_connect.h"
 #include "connectrpc/status.h"
 
 namespace transcodely {
@@ -91,44 +92,6 @@ const FieldDescriptor& MapValue(const FieldDescriptor& map_field) {
 // Compact serialisation. Boost.JSON prints doubles as "1.5E0"; this prints the shortest form that
 // round-trips ("1.5"), like protobuf's printer.
 
-void AppendString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 void AppendDouble(double d, std::string* out) {
   if (std::isnan(d)) {
@@ -163,7 +126,7 @@ void AppendValue(const json::value& value, std::string* out) {
       AppendDouble(value.get_double(), out);
       break;
     case json::kind::string:
-      AppendString(View(value.get_string()), out);
+      connectrpc::protocol::AppendJsonString(View(value.get_string()), out);
       break;
     case json::kind::array: {
       out->push_back('[');
@@ -182,7 +145,8 @@ void AppendValue(const json::value& value, std::string* out) {
       for (const json::key_value_pair& member : value.get_object()) {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(std::string_view(member.key().data(), member.key().size()), out);
+        connectrpc::protocol::AppendJsonString(
+            std::string_view(member.key().data(), member.key().size()), out);
         out->push_back(':');
         AppendValue(member.value(), out);
       }

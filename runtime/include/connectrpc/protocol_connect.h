@@ -77,6 +77,10 @@ std::string_view NegotiateResponseEncoding(std::string_view request_encoding,
 // metadata must not set or see as custom metadata.
 bool IsReservedHeader(std::string_view lowercase_key);
 
+// Appends `text` as a JSON string literal, quotes included. Control characters are escaped and
+// invalid UTF-8 becomes U+FFFD, so the output is always valid JSON.
+void AppendJsonString(std::string_view text, std::string* out);
+
 // Base64 helpers: encoding is standard alphabet without padding; decoding accepts the standard and
 // URL-safe alphabets, padded or not. nullopt on invalid input.
 std::string Base64Encode(std::string_view bytes);
