@@ -16,17 +16,54 @@ constexpr size_t kChunk = 16 * 1024;
 // zlib's avail_in is a uInt; feed large inputs in pieces.
 uInt ClampToUInt(size_t n) { return static_cast<uInt>(std::min<size_t>(n, UINT_MAX)); }
 
+// Setting up a zlib stream costs far more than compressing a small message (deflate allocates
+// about 256 KiB of state), so each thread keeps one deflate and one inflate stream and resets it
+// per message.
+class ThreadZStream {
+ public:
+  explicit ThreadZStream(bool deflating) : deflating_(deflating) {
+    ok_ = deflating ? deflateInit2(&zs_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8,
+                                   Z_DEFAULT_STRATEGY) == Z_OK
+                    : inflateInit2(&zs_, kGzipWindowBits) == Z_OK;
+  }
+  ~ThreadZStream() {
+    if (ok_) deflating_ ? deflateEnd(&zs_) : inflateEnd(&zs_);
+  }
+  ThreadZStream(const ThreadZStream&) = delete;
+  ThreadZStream& operator=(const ThreadZStream&) = delete;
+
+  // The reset stream, or nullptr if zlib could not be initialized.
+  z_stream* Reset() {
+    if (!ok_) return nullptr;
+    const int rc = deflating_ ? deflateReset(&zs_) : inflateReset(&zs_);
+    return rc == Z_OK ? &zs_ : nullptr;
+  }
+
+ private:
+  bool deflating_;
+  bool ok_ = false;
+  z_stream zs_{};
+};
+
+z_stream* ThreadDeflater() {
+  thread_local ThreadZStream stream(/*deflating=*/true);
+  return stream.Reset();
+}
+
+z_stream* ThreadInflater() {
+  thread_local ThreadZStream stream(/*deflating=*/false);
+  return stream.Reset();
+}
+
 class GzipCompressor final : public Compressor {
  public:
   std::string_view name() const override { return kGzipEncoding; }
 
   Status Compress(std::string_view in, std::string* out) const override {
     out->clear();
-    z_stream zs{};
-    if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK) {
-      return Status(Code::kInternal, "gzip: deflateInit2 failed");
-    }
+    z_stream* stream = ThreadDeflater();
+    if (stream == nullptr) return Status(Code::kInternal, "gzip: cannot initialize deflate");
+    z_stream& zs = *stream;
     if (in.size() <= UINT_MAX) out->reserve(deflateBound(&zs, static_cast<uLong>(in.size())));
     const auto* next = reinterpret_cast<const Bytef*>(in.data());
     size_t remaining = in.size();
@@ -44,7 +81,6 @@ class GzipCompressor final : public Compressor {
         rc = deflate(&zs, flush);
         out->resize(old_size + (kChunk - zs.avail_out));
         if (rc == Z_STREAM_ERROR) {
-          deflateEnd(&zs);
           out->clear();
           return Status(Code::kInternal, "gzip: deflate failed");
         }
@@ -52,17 +88,15 @@ class GzipCompressor final : public Compressor {
       next += fed - zs.avail_in;
       remaining -= fed - zs.avail_in;
     } while (rc != Z_STREAM_END);
-    deflateEnd(&zs);
     return Status();
   }
 
   Status Decompress(std::string_view in, std::string* out, size_t max_size) const override {
     out->clear();
     if (in.empty()) return Status();
-    z_stream zs{};
-    if (inflateInit2(&zs, kGzipWindowBits) != Z_OK) {
-      return Status(Code::kInternal, "gzip: inflateInit2 failed");
-    }
+    z_stream* stream = ThreadInflater();
+    if (stream == nullptr) return Status(Code::kInternal, "gzip: cannot initialize inflate");
+    z_stream& zs = *stream;
     const auto* next = reinterpret_cast<const Bytef*>(in.data());
     size_t remaining = in.size();
     Status result;
@@ -106,7 +140,6 @@ class GzipCompressor final : public Compressor {
         break;
       }
     }
-    inflateEnd(&zs);
     if (!result.ok()) out->clear();
     return result;
   }

@@ -44,6 +44,8 @@ struct Connection {
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
 
+  Connection() { buffer.reserve(kReadChunkBytes); }  // see the server's kReadBufferBytes
+
   beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
   template <typename F>
   void Visit(F&& f) {

@@ -45,6 +45,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kReadBufferBytes = 64u << 10;
 
 const Codec* FindCodec(const std::vector<const Codec*>& extra, std::string_view name) {
   for (const Codec* codec : extra) {
@@ -171,6 +172,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) peer_ = internal::StrCat(endpoint.address().to_string(), ":", endpoint.port());
     stream_.socket().set_option(tcp::no_delay(true), ec);
+    // Beast sizes each socket read by the buffer's free capacity (at least 512 bytes); start
+    // large so a big body takes a few reads, not hundreds.
+    buffer_.reserve(kReadBufferBytes);
   }
 
   awaitable<void> Run();
