@@ -2,6 +2,7 @@
 #ifndef CONNECTRPC_TESTS_E2E_ECHO_HANDLER_H_
 #define CONNECTRPC_TESTS_E2E_ECHO_HANDLER_H_
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -12,8 +13,12 @@ namespace e2e::v1 {
 
 class EchoHandler : public EchoServiceHandler {
  public:
+  // Say calls that have started, so tests can wait for a call to reach the handler.
+  std::atomic<int> says_started{0};
+
   connectrpc::Status Say(connectrpc::ServerContext& context, const SayRequest& request,
                          SayResponse* response) override {
+    ++says_started;
     if (request.delay_ms() > 0 &&
         !context.SleepFor(std::chrono::milliseconds(request.delay_ms()))) {
       return context.CancelledStatus();

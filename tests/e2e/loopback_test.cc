@@ -28,7 +28,8 @@ class LoopbackTest : public ::testing::Test {
     if (server_) server_->Shutdown(1000ms);
     options.handler_threads = 8;
     server_ = std::make_unique<connectrpc::Server>(std::move(options));
-    RegisterEchoServiceHandler(*server_, std::make_shared<EchoHandler>());
+    handler_ = std::make_shared<EchoHandler>();
+    RegisterEchoServiceHandler(*server_, handler_);
     ASSERT_TRUE(server_->Listen("127.0.0.1", 0).ok());
     server_->Start();
   }
@@ -70,6 +71,7 @@ class LoopbackTest : public ::testing::Test {
   }
 
   std::unique_ptr<connectrpc::Server> server_;
+  std::shared_ptr<EchoHandler> handler_;
 };
 
 TEST_F(LoopbackTest, UnaryProtoAndJson) {
@@ -402,7 +404,9 @@ TEST_F(LoopbackTest, GracefulShutdownFinishesInFlightCalls) {
     auto response = client.Say(request);
     ok = response.ok() && response->text() == "slow";
   });
-  std::this_thread::sleep_for(100ms);
+  // Shut down only once the call is inside the handler.
+  for (int i = 0; i < 500 && handler_->says_started == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(handler_->says_started, 1);
   server_->Shutdown(5000ms);
   caller.join();
   EXPECT_TRUE(ok);
