@@ -154,7 +154,10 @@ TEST_F(JobTest, ListPagesNewestFirst) {
 }
 
 TEST_F(JobTest, CancelAndStatusFilter) {
-  auto created = jobs_->Create(ValidJob(), As(test_key_));
+  // A delayed-start job waits for confirmation, so it cannot finish before it is cancelled.
+  transcodely::v1::CreateJobRequest waiting = ValidJob();
+  waiting.set_delayed_start(true);
+  auto created = jobs_->Create(waiting, As(test_key_));
   ASSERT_TRUE(created.ok());
   ASSERT_TRUE(jobs_->Create(ValidJob(), As(test_key_)).ok());
   transcodely::v1::CancelJobRequest cancel;
