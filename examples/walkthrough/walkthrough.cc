@@ -206,7 +206,9 @@ int main(int argc, char** argv) {
   Expect(bad.kind() == transcodely::ErrorKind::kInvalidRequest && !bad.field_violations().empty(),
          bad.ToString());
   for (const transcodely::FieldViolation& violation : bad.field_violations()) {
-    std::cout << "      " << violation.field << ": " << violation.description << "\n";
+    // Rules on the whole request (not one field) come with an empty field path.
+    std::cout << "      " << (violation.field.empty() ? "(request)" : violation.field) << ": "
+              << violation.description << "\n";
   }
 
   std::cout << "\nwalkthrough: " << (failures == 0 ? "every step behaved as specified"
