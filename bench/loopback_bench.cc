@@ -1,9 +1,9 @@
 // Loopback RPC benchmarks: a generated client calling a generated server in the same process over
 // 127.0.0.1 (HTTP/1.1, keep-alive). Measures whole-call latency including both protocol stacks.
+#include <benchmark/benchmark.h>
+
 #include <memory>
 #include <string>
-
-#include <benchmark/benchmark.h>
 
 #include "connectrpc/client.h"
 #include "connectrpc/server.h"
@@ -31,8 +31,7 @@ Loopback& SharedServer() {
   return *loopback;
 }
 
-void BM_UnarySay(benchmark::State& state, const connectrpc::Codec* codec,
-                 const char* compression) {
+void BM_UnarySay(benchmark::State& state, const connectrpc::Codec* codec, const char* compression) {
   connectrpc::ClientOptions options;
   options.codec = codec;
   options.compression = compression;
@@ -50,11 +49,19 @@ void BM_UnarySay(benchmark::State& state, const connectrpc::Codec* codec,
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK_CAPTURE(BM_UnarySay, proto_identity, &connectrpc::ProtoCodec(), "identity")
-    ->Arg(16)->Arg(1024)->Arg(64 << 10)->UseRealTime();
+    ->Arg(16)
+    ->Arg(1024)
+    ->Arg(64 << 10)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_UnarySay, proto_gzip, &connectrpc::ProtoCodec(), "gzip")
-    ->Arg(16)->Arg(1024)->Arg(64 << 10)->UseRealTime();
+    ->Arg(16)
+    ->Arg(1024)
+    ->Arg(64 << 10)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_UnarySay, json_identity, &connectrpc::JsonCodec(), "identity")
-    ->Arg(16)->Arg(1024)->UseRealTime();
+    ->Arg(16)
+    ->Arg(1024)
+    ->UseRealTime();
 
 void BM_ServerStream(benchmark::State& state) {
   auto client = connectrpc::Client::Create(SharedServer().url());

@@ -1,8 +1,8 @@
 // Micro-benchmarks for the protocol hot paths: envelopes, codecs, error JSON.
-#include <string>
-
 #include <benchmark/benchmark.h>
 #include <google/protobuf/wrappers.pb.h>
+
+#include <string>
 
 #include "connectrpc/codec.h"
 #include "connectrpc/compression.h"

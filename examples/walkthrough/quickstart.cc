@@ -6,8 +6,8 @@
 #include "transcodely/errors.h"
 
 int main(int argc, char** argv) {
-  transcodely::ClientOptions options;          // api_key empty: read TRANSCODELY_API_KEY
-  if (argc > 1) options.base_url = argv[1];    // default https://api.transcodely.com
+  transcodely::ClientOptions options;        // api_key empty: read TRANSCODELY_API_KEY
+  if (argc > 1) options.base_url = argv[1];  // default https://api.transcodely.com
   auto client = transcodely::Client::Create(options);
   if (!client.ok()) {
     std::cerr << client.status().ToString() << "\n";  // e.g. "transcodely: api key is required"

@@ -47,8 +47,9 @@ transcodely::Client MakeClient(const std::string& base_url, const std::string& k
 }
 
 std::string JobLine(const Job& job) {
-  return job.id() + "  " + transcodely::EnumWireString(*transcodely::v1::JobStatus_descriptor()
-                                                           ->FindValueByNumber(job.status())) +
+  return job.id() + "  " +
+         transcodely::EnumWireString(
+             *transcodely::v1::JobStatus_descriptor()->FindValueByNumber(job.status())) +
          "  " + std::to_string(job.progress()) + "%";
 }
 
@@ -72,10 +73,12 @@ int main(int argc, char** argv) {
 
   Step("Health");
   auto health = live.health().Check(transcodely::v1::HealthCheckRequest());
-  Expect(health.ok(), health.ok() ? "the API is " + transcodely::EnumWireString(
-                                                        *transcodely::v1::HealthStatus_descriptor()
-                                                             ->FindValueByNumber(health->status()))
-                                  : health.status().ToString());
+  Expect(health.ok(),
+         health.ok()
+             ? "the API is " + transcodely::EnumWireString(
+                                   *transcodely::v1::HealthStatus_descriptor()->FindValueByNumber(
+                                       health->status()))
+             : health.status().ToString());
 
   Step("Create a live key and a test key (the secret is returned exactly once)");
   transcodely::v1::CreateAPIKeyRequest key_request;
@@ -94,9 +97,9 @@ int main(int argc, char** argv) {
   key_request.set_environment(transcodely::v1::API_KEY_ENVIRONMENT_TEST);
   auto test_key = test.api_keys().Create(key_request);
   Expect(test_key.ok() && test_key->api_key().key_prefix() == "ak_test_",
-         test_key.ok() ? "test key " + test_key->api_key().id() + " secret " +
-                             Masked(test_key->secret())
-                       : test_key.status().ToString());
+         test_key.ok()
+             ? "test key " + test_key->api_key().id() + " secret " + Masked(test_key->secret())
+             : test_key.status().ToString());
   transcodely::Client pipeline = MakeClient(base_url, live_key->secret());
   std::cout << "   the pipeline client is in the "
             << transcodely::EnvironmentName(pipeline.environment()) << " environment\n";
@@ -211,8 +214,9 @@ int main(int argc, char** argv) {
               << violation.description << "\n";
   }
 
-  std::cout << "\nwalkthrough: " << (failures == 0 ? "every step behaved as specified"
-                                                   : std::to_string(failures) + " unexpected")
+  std::cout << "\nwalkthrough: "
+            << (failures == 0 ? "every step behaved as specified"
+                              : std::to_string(failures) + " unexpected")
             << "\n";
   return failures == 0 ? 0 : 1;
 }

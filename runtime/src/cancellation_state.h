@@ -29,8 +29,8 @@ struct CancellationToken::State {
   bool IsCancelled() const;
 
   mutable std::mutex mu;
-  bool cancelled = false;  // guarded by mu
-  int next_id = 0;         // guarded by mu
+  bool cancelled = false;                                        // guarded by mu
+  int next_id = 0;                                               // guarded by mu
   std::vector<std::pair<int, std::function<void()>>> callbacks;  // guarded by mu
 };
 

@@ -2,15 +2,14 @@
 #include "connectrpc/client.h"
 
 #include <algorithm>
-#include <utility>
-
-#include "str_cat.h"
 #include <boost/url/parse.hpp>
+#include <utility>
 
 #include "cancellation_state.h"
 #include "client_internal.h"
 #include "connectrpc/compression.h"
 #include "connectrpc/protocol_connect.h"
+#include "str_cat.h"
 
 namespace connectrpc {
 namespace internal {
@@ -27,8 +26,7 @@ void AddCommonHeaders(const ClientOptions& client_options,
   headers->Set(protocol::kProtocolVersionHeader, protocol::kProtocolVersion);
   if (deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
-    headers->Set(protocol::kTimeoutHeader,
-                 std::to_string(std::max<int64_t>(left.count(), 1)));
+    headers->Set(protocol::kTimeoutHeader, std::to_string(std::max<int64_t>(left.count(), 1)));
   }
   if (!client_options.user_agent.empty() && !headers->Contains("user-agent")) {
     headers->Set("user-agent", client_options.user_agent);
@@ -111,12 +109,12 @@ Status DecodeUnaryResponse(const ClientOptions& options, const HttpResponseHead&
       content_type ? protocol::ParseContentType(*content_type) : std::nullopt;
   if (!parsed) {
     return Status(Code::kUnknown, internal::StrCat("unexpected response content type \"",
-                                               content_type.value_or(""), "\""));
+                                                   content_type.value_or(""), "\""));
   }
   if (parsed->streaming || parsed->codec != options.codec->name()) {
     return Status(Code::kInternal,
                   internal::StrCat("response content type \"", *content_type,
-                               "\" does not match the request codec ", options.codec->name()));
+                                   "\" does not match the request codec ", options.codec->name()));
   }
   auto encoding = head.headers.Get("content-encoding");
   if (encoding && *encoding != kIdentityEncoding && !body.empty()) {
@@ -131,9 +129,10 @@ Status DecodeUnaryResponse(const ClientOptions& options, const HttpResponseHead&
     body.swap(plain);
   } else if (options.max_receive_message_bytes > 0 &&
              body.size() > options.max_receive_message_bytes) {
-    return Status(Code::kResourceExhausted,
-                  internal::StrCat("response message of ", body.size(), " bytes exceeds the limit of ",
-                               options.max_receive_message_bytes, " bytes"));
+    return Status(
+        Code::kResourceExhausted,
+        internal::StrCat("response message of ", body.size(), " bytes exceeds the limit of ",
+                         options.max_receive_message_bytes, " bytes"));
   }
   Status status = options.codec->Unmarshal(body, response);
   if (!status.ok()) {
@@ -167,7 +166,8 @@ Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, Client
     return Status(Code::kInvalidArgument,
                   internal::StrCat("base URL scheme must be http or https, got \"", scheme, "\""));
   }
-  if (options.codec == nullptr) return Status(Code::kInvalidArgument, "ClientOptions.codec is null");
+  if (options.codec == nullptr)
+    return Status(Code::kInvalidArgument, "ClientOptions.codec is null");
   if (options.compression != kIdentityEncoding && FindCompressor(options.compression) == nullptr) {
     return Status(Code::kInvalidArgument,
                   internal::StrCat("unsupported compression \"", options.compression, "\""));
@@ -184,8 +184,8 @@ Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, Client
     if (!made.ok()) return made.status();
     transport = std::move(*made);
   }
-  return std::shared_ptr<Client>(
-      new Client(std::string(base_url), std::move(prefix), std::move(options), std::move(transport)));
+  return std::shared_ptr<Client>(new Client(std::string(base_url), std::move(prefix),
+                                            std::move(options), std::move(transport)));
 }
 
 Client::Client(std::string base_url, std::string path_prefix, ClientOptions options,
@@ -206,9 +206,9 @@ Status Client::Unary(const MethodInfo& method, const google::protobuf::Message& 
     return UnaryOnce(call_info, options, req, resp);
   };
   for (auto it = options_.interceptors.rbegin(); it != options_.interceptors.rend(); ++it) {
-    next = [interceptor = it->get(), next = std::move(next)](
-               ClientCallInfo& call_info, const google::protobuf::Message& req,
-               google::protobuf::Message* resp) {
+    next = [interceptor = it->get(), next = std::move(next)](ClientCallInfo& call_info,
+                                                             const google::protobuf::Message& req,
+                                                             google::protobuf::Message* resp) {
       return interceptor->InterceptUnary(call_info, req, resp, next);
     };
   }
@@ -237,8 +237,7 @@ Status Client::UnaryOnce(ClientCallInfo& info, const CallOptions& options,
 
   HttpRequestHead head;
   head.headers = info.request_headers;
-  const bool use_get =
-      options.use_get && info.method.idempotency == Idempotency::kNoSideEffects;
+  const bool use_get = options.use_get && info.method.idempotency == Idempotency::kNoSideEffects;
   if (use_get) {
     head.method = "GET";
     head.target = internal::StrCat(

@@ -1,14 +1,13 @@
 // The client side of Connect streaming calls (client, server and half-duplex bidi streams).
 #include <utility>
 
-#include "str_cat.h"
-
 #include "cancellation_state.h"
 #include "client_internal.h"
 #include "connectrpc/client.h"
 #include "connectrpc/compression.h"
 #include "connectrpc/envelope.h"
 #include "connectrpc/protocol_connect.h"
+#include "str_cat.h"
 
 namespace connectrpc {
 namespace {
@@ -148,21 +147,21 @@ class StreamCallImpl final : public internal::StreamCall {
         content_type ? protocol::ParseContentType(*content_type) : std::nullopt;
     if (!parsed) {
       return Fail(Status(Code::kUnknown, internal::StrCat("unexpected response content type \"",
-                                                      content_type.value_or(""), "\"")));
+                                                          content_type.value_or(""), "\"")));
     }
     if (!parsed->streaming || parsed->codec != options_.codec->name()) {
-      return Fail(Status(Code::kInternal,
-                         internal::StrCat("response content type \"", *content_type,
-                                      "\" does not match the request codec ",
-                                      options_.codec->name())));
+      return Fail(
+          Status(Code::kInternal,
+                 internal::StrCat("response content type \"", *content_type,
+                                  "\" does not match the request codec ", options_.codec->name())));
     }
     auto encoding = response_headers_.Get(protocol::kStreamEncodingHeader);
     if (encoding && *encoding != kIdentityEncoding) {
       response_compressor_ = FindCompressor(*encoding);
       if (response_compressor_ == nullptr) {
-        return Fail(Status(Code::kInternal,
-                           internal::StrCat("response uses unsupported compression \"", *encoding,
-                                        "\"")));
+        return Fail(
+            Status(Code::kInternal,
+                   internal::StrCat("response uses unsupported compression \"", *encoding, "\"")));
       }
     }
     return true;
@@ -203,8 +202,8 @@ class StreamCallImpl final : public internal::StreamCall {
         frame.payload.size() > options_.max_receive_message_bytes) {
       return Fail(Status(Code::kResourceExhausted,
                          internal::StrCat("response message of ", frame.payload.size(),
-                                      " bytes exceeds the limit of ",
-                                      options_.max_receive_message_bytes, " bytes")));
+                                          " bytes exceeds the limit of ",
+                                          options_.max_receive_message_bytes, " bytes")));
     }
     Status status = options_.codec->Unmarshal(frame.payload, message);
     if (!status.ok()) {

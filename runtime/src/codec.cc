@@ -1,13 +1,13 @@
 // Binary and JSON protobuf codecs.
 #include "connectrpc/codec.h"
 
-#include <climits>
-#include <string>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+
+#include <climits>
+#include <string>
 
 namespace connectrpc {
 namespace {
@@ -27,9 +27,9 @@ class ProtoCodecImpl final : public Codec {
     }
     if (!ok) {
       out->clear();
-      return Status(Code::kInternal, "marshal " + message.GetDescriptor()->full_name() +
-                                         ": missing required fields: " +
-                                         message.InitializationErrorString());
+      return Status(Code::kInternal,
+                    "marshal " + message.GetDescriptor()->full_name() +
+                        ": missing required fields: " + message.InitializationErrorString());
     }
     return Status();
   }
@@ -39,9 +39,9 @@ class ProtoCodecImpl final : public Codec {
     if (data.size() > static_cast<size_t>(INT_MAX) ||
         !message->ParseFromArray(data.data(), static_cast<int>(data.size()))) {
       message->Clear();
-      return Status(Code::kInvalidArgument, "unmarshal into " +
-                                                message->GetDescriptor()->full_name() +
-                                                ": invalid binary protobuf");
+      return Status(
+          Code::kInvalidArgument,
+          "unmarshal into " + message->GetDescriptor()->full_name() + ": invalid binary protobuf");
     }
     return Status();
   }

@@ -115,8 +115,8 @@ class GzipCompressor final : public Compressor {
         if (rc == Z_BUF_ERROR) {
           result = Status(Code::kInvalidArgument, "gzip: unexpected end of compressed data");
         } else {
-          result = Status(Code::kInvalidArgument,
-                          std::string("gzip: corrupt data: ") + (zs.msg ? zs.msg : "inflate error"));
+          result = Status(Code::kInvalidArgument, std::string("gzip: corrupt data: ") +
+                                                      (zs.msg ? zs.msg : "inflate error"));
         }
         break;
       }

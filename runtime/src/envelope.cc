@@ -34,9 +34,9 @@ EnvelopeReader::Outcome EnvelopeReader::Next(Envelope* frame) {
                         (static_cast<size_t>(header[2]) << 16) |
                         (static_cast<size_t>(header[3]) << 8) | static_cast<size_t>(header[4]);
   if (max_payload_ != 0 && length > max_payload_) {
-    status_ = Status(Code::kResourceExhausted, "message size " + std::to_string(length) +
-                                                   " exceeds limit " +
-                                                   std::to_string(max_payload_));
+    status_ =
+        Status(Code::kResourceExhausted, "message size " + std::to_string(length) +
+                                             " exceeds limit " + std::to_string(max_payload_));
     return kError;
   }
   if (available - kEnvelopeHeaderSize < length) {

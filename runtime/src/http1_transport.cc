@@ -3,8 +3,19 @@
 // Each connection owns a private io_context. An operation starts an asynchronous Beast/Asio
 // operation and runs that io_context on the calling thread until it completes; the stream's
 // expiry enforces the call deadline, and Cancel() posts a socket close from any thread.
+#include <openssl/ssl.h>
+
 #include <array>
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -12,19 +23,8 @@
 #include <string>
 #include <utility>
 
-#include "str_cat.h"
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
-
 #include "connectrpc/transport.h"
+#include "str_cat.h"
 
 namespace connectrpc {
 namespace {
@@ -71,16 +71,18 @@ bool StillAlive(Connection& connection) {
   return ec == asio::error::would_block;
 }
 
-class Http1Transport final : public Transport,
-                             public std::enable_shared_from_this<Http1Transport> {
+class Http1Transport final : public Transport, public std::enable_shared_from_this<Http1Transport> {
  public:
   Http1Transport(std::string host, uint16_t port, const TransportOptions& options,
                  std::shared_ptr<asio::ssl::context> tls_context)
-      : host_(std::move(host)), port_(port), options_(options),
+      : host_(std::move(host)),
+        port_(port),
+        options_(options),
         tls_context_(std::move(tls_context)) {
     const uint16_t default_port = tls_context_ ? 443 : 80;
     host_header_ = port_ == default_port ? host_ : internal::StrCat(host_, ":", port_);
-    if (host_.find(':') != std::string::npos) host_header_ = internal::StrCat("[", host_, "]:", port_);
+    if (host_.find(':') != std::string::npos)
+      host_header_ = internal::StrCat("[", host_, "]:", port_);
   }
 
   Result<std::unique_ptr<HttpExchange>> Open(std::optional<Clock::time_point> deadline) override;
@@ -128,8 +130,8 @@ class Http1Exchange final : public HttpExchange {
   }
 
   Status WriteHead(const HttpRequestHead& head) override {
-    head_ = internal::StrCat(head.method, " ", head.target, " HTTP/1.1\r\nhost: ",
-                         transport_->host_header(), "\r\n");
+    head_ = internal::StrCat(head.method, " ", head.target,
+                             " HTTP/1.1\r\nhost: ", transport_->host_header(), "\r\n");
     for (const auto& [key, value] : head.headers) {
       if (!IsValidHeaderKey(key) || !IsValidHeaderValue(value)) {
         return Status(Code::kInvalidArgument,
@@ -178,7 +180,8 @@ class Http1Exchange final : public HttpExchange {
 
   Result<HttpResponseHead> ReadHead() override {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(transport_->options().max_response_header_bytes));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(transport_->options().max_response_header_bytes));
     parser_->body_limit(boost::none);
     Status status = Run([&](auto handler) {
       connection_->Visit([&](auto& stream) {
@@ -235,12 +238,20 @@ class Http1Exchange final : public HttpExchange {
   Status Run(Initiate&& initiate) {
     if (cancelled_) return Status(Code::kCanceled, "call was cancelled");
     if (failed_) return Status(Code::kUnavailable, "connection already failed");
-    if (deadline_) {
-      if (Clock::now() >= *deadline_) {
-        failed_ = true;
-        return Status(Code::kDeadlineExceeded, "the call's deadline was exceeded");
-      }
-      connection_->tcp().expires_at(*deadline_);
+    const Clock::time_point now = Clock::now();
+    if (deadline_ && now >= *deadline_) {
+      failed_ = true;
+      return Status(Code::kDeadlineExceeded, "the call's deadline was exceeded");
+    }
+    std::optional<Clock::time_point> limit = deadline_;
+    bool idle_limited = false;
+    const auto& idle = transport_->options().idle_timeout;
+    if (idle && (!limit || now + *idle < *limit)) {
+      limit = now + *idle;
+      idle_limited = true;
+    }
+    if (limit) {
+      connection_->tcp().expires_at(*limit);
     } else {
       connection_->tcp().expires_never();
     }
@@ -252,6 +263,12 @@ class Http1Exchange final : public HttpExchange {
     failed_ = true;
     if (cancelled_) return Status(Code::kCanceled, "call was cancelled");
     if (result == beast::error::timeout) {
+      if (idle_limited) {
+        return Status(
+            Code::kUnavailable,
+            internal::StrCat("HTTP transport: nothing received or sent for ",
+                             transport_->options().idle_timeout->count(), " ms (idle timeout)"));
+      }
       return Status(Code::kDeadlineExceeded, "the call's deadline was exceeded");
     }
     return Status(Code::kUnavailable, internal::StrCat("HTTP transport: ", result.message()));
@@ -281,8 +298,7 @@ Result<std::unique_ptr<Connection>> Http1Transport::Connect(
       return Status(Code::kDeadlineExceeded,
                     internal::StrCat("the call's deadline was exceeded while ", what));
     }
-    return Status(Code::kUnavailable,
-                  internal::StrCat("timed out ", what, " ", host_, ":", port_));
+    return Status(Code::kUnavailable, internal::StrCat("timed out ", what, " ", host_, ":", port_));
   };
   boost::system::error_code ec;
   tcp::resolver resolver(connection->ioc);
@@ -300,9 +316,8 @@ Result<std::unique_ptr<Connection>> Http1Transport::Connect(
   beast::tcp_stream& stream = connection->tcp();
   stream.expires_at(limit);
   boost::system::error_code result;
-  stream.async_connect(endpoints, [&result](boost::system::error_code e, const tcp::endpoint&) {
-    result = e;
-  });
+  stream.async_connect(
+      endpoints, [&result](boost::system::error_code e, const tcp::endpoint&) { result = e; });
   connection->ioc.run();
   if (result) {
     if (result == beast::error::timeout) return timeout_status("connecting to");
@@ -345,8 +360,7 @@ Result<std::unique_ptr<HttpExchange>> Http1Transport::Open(
 
 }  // namespace
 
-Result<std::shared_ptr<Transport>> MakeHttp1Transport(std::string host, uint16_t port,
-                                                      bool use_tls,
+Result<std::shared_ptr<Transport>> MakeHttp1Transport(std::string host, uint16_t port, bool use_tls,
                                                       const TransportOptions& options) {
   if (host.empty()) return Status(Code::kInvalidArgument, "empty host");
   std::shared_ptr<asio::ssl::context> tls_context;
@@ -365,8 +379,8 @@ Result<std::shared_ptr<Transport>> MakeHttp1Transport(std::string host, uint16_t
     if (ec) {
       return Status(Code::kInvalidArgument,
                     internal::StrCat("TLS: cannot load trusted certificates",
-                                     options.ca_file.empty() ? "" : " from ", options.ca_file,
-                                     ": ", ec.message()));
+                                     options.ca_file.empty() ? "" : " from ", options.ca_file, ": ",
+                                     ec.message()));
     }
     tls_context->set_verify_mode(
         options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none, ec);

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/json.hpp>
 
 #include "connectrpc/code.h"
 #include "connectrpc/compression.h"
@@ -172,8 +171,8 @@ void AppendErrorJson(const Status& status, std::string* out) {
 }
 
 struct WireError {
-  bool has_code = false;             // "code" present and not null
-  std::optional<Code> code;          // set when "code" is one of the 16 names
+  bool has_code = false;     // "code" present and not null
+  std::optional<Code> code;  // set when "code" is one of the 16 names
   std::optional<std::string> message;
   std::vector<ErrorDetail> details;
 };
@@ -200,7 +199,8 @@ WireError ReadErrorObject(const json::object& object) {
       const json::object& detail = item.get_object();
       const json::value* type = detail.if_contains("type");
       const json::value* value = detail.if_contains("value");
-      if (type == nullptr || !type->is_string() || value == nullptr || !value->is_string()) continue;
+      if (type == nullptr || !type->is_string() || value == nullptr || !value->is_string())
+        continue;
       std::string type_name = ToStdString(type->get_string());
       // Accept Any-style type URLs ("type.googleapis.com/pkg.Msg") by keeping the bare name.
       if (const size_t slash = type_name.rfind(kTypeUrlPrefixSeparator);
@@ -224,27 +224,48 @@ WireError ReadErrorObject(const json::object& object) {
 
 std::string_view ReasonPhrase(int http_status) {
   switch (http_status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 418: return "I'm a teapot";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 499: return "Client Closed Request";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 418:
+      return "I'm a teapot";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 499:
+      return "Client Closed Request";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "";
   }
 }
 
@@ -367,16 +388,16 @@ std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space)
 // ---------------------------------------------------------------------------------------------
 // Base64.
 
-constexpr char kStdAlphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kUrlAlphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string Base64EncodeWith(std::string_view bytes, const char* alphabet) {
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
-  const auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  const auto b = [&](size_t k) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     const uint32_t n = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
     out.push_back(alphabet[(n >> 18) & 63]);
@@ -443,18 +464,17 @@ std::string FormatContentType(bool streaming, std::string_view codec) {
 }
 
 Result<std::chrono::milliseconds> ParseTimeout(std::string_view value) {
-  const bool valid = !value.empty() && value.size() <= 10 &&
-                     std::all_of(value.begin(), value.end(),
-                                 [](char c) { return c >= '0' && c <= '9'; });
+  const bool valid =
+      !value.empty() && value.size() <= 10 &&
+      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!valid) {
     std::string shown(value.substr(0, 32));
     if (value.size() > shown.size()) shown += "...";
     for (char& c : shown) {
       if (static_cast<unsigned char>(c) < 0x20) c = ' ';
     }
-    return Status(Code::kInvalidArgument,
-                  "protocol error: invalid connect-timeout-ms \"" + shown +
-                      "\": want 1 to 10 ASCII digits");
+    return Status(Code::kInvalidArgument, "protocol error: invalid connect-timeout-ms \"" + shown +
+                                              "\": want 1 to 10 ASCII digits");
   }
   int64_t ms = 0;
   for (char c : value) ms = ms * 10 + (c - '0');
@@ -621,11 +641,14 @@ Result<GetQuery> ParseGetQuery(std::string_view query) {
     }
     // "connect" and unknown parameters are ignored.
   }
-  if (!encoding) return Status(Code::kInvalidArgument, "missing \"encoding\" parameter in GET query");
-  if (!raw_message) return Status(Code::kInvalidArgument, "missing \"message\" parameter in GET query");
+  if (!encoding)
+    return Status(Code::kInvalidArgument, "missing \"encoding\" parameter in GET query");
+  if (!raw_message)
+    return Status(Code::kInvalidArgument, "missing \"message\" parameter in GET query");
   GetQuery result;
   result.codec = std::move(*encoding);
-  if (compression && *compression != kIdentityEncoding) result.compression = std::move(*compression);
+  if (compression && *compression != kIdentityEncoding)
+    result.compression = std::move(*compression);
   if (base64) {
     // The base64 alphabets contain no space, so a literal '+' is kept: it can only be a
     // standard-alphabet digit from a client that did not escape it.
@@ -671,8 +694,17 @@ std::string_view NegotiateResponseEncoding(std::string_view request_encoding,
 
 bool IsReservedHeader(std::string_view lowercase_key) {
   static constexpr std::array<std::string_view, 11> kReserved = {
-      "content-type", "content-length", "content-encoding", "accept-encoding",
-      "transfer-encoding", "connection", "host", "te", "trailer", "upgrade", "keep-alive",
+      "content-type",
+      "content-length",
+      "content-encoding",
+      "accept-encoding",
+      "transfer-encoding",
+      "connection",
+      "host",
+      "te",
+      "trailer",
+      "upgrade",
+      "keep-alive",
   };
   const std::string key = Lowercase(lowercase_key);
   if (std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end()) return true;

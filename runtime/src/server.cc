@@ -3,19 +3,6 @@
 #include "connectrpc/server.h"
 
 #include <atomic>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <thread>
-#include <unordered_map>
-#include <unordered_set>
-#include <utility>
-#include <variant>
-#include <vector>
-
-#include "str_cat.h"
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,12 +15,24 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "connectrpc/codec.h"
 #include "connectrpc/compression.h"
 #include "connectrpc/envelope.h"
 #include "connectrpc/protocol_connect.h"
 #include "server_call.h"
+#include "str_cat.h"
 
 namespace connectrpc {
 namespace internal {
@@ -245,9 +244,8 @@ awaitable<void> Session::Run() {
       auto [body_ec, body_n] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
       if (body_ec == http::error::body_limit) {
         Rejection r = ConnectError(Status(
-            Code::kResourceExhausted,
-            internal::StrCat("request body exceeds the limit of ", options.max_request_body_bytes,
-                         " bytes")));
+            Code::kResourceExhausted, internal::StrCat("request body exceeds the limit of ",
+                                                       options.max_request_body_bytes, " bytes")));
         co_await WriteRejection(r, parser.get().base(), parser.get().version(),
                                 /*keep_alive=*/false);
         break;
@@ -282,13 +280,13 @@ awaitable<bool> Session::Serve(http::request<http::string_body>& request,
   asio::steady_timer deadline_timer(stream_.get_executor());
   if (call->setup().deadline) {
     deadline_timer.expires_at(*call->setup().deadline);
-    deadline_timer.async_wait([weak = std::weak_ptr<ServerCallImpl>(call)](
-                                  boost::system::error_code ec) {
-      if (ec) return;
-      if (auto c = weak.lock()) {
-        c->Abort(Status(Code::kDeadlineExceeded, "the call's deadline was exceeded"));
-      }
-    });
+    deadline_timer.async_wait(
+        [weak = std::weak_ptr<ServerCallImpl>(call)](boost::system::error_code ec) {
+          if (ec) return;
+          if (auto c = weak.lock()) {
+            c->Abort(Status(Code::kDeadlineExceeded, "the call's deadline was exceeded"));
+          }
+        });
   }
   asio::post(*server_->handler_pool,
              [server = server_, route, call] { server->RunHandler(*route, call); });
@@ -341,9 +339,8 @@ awaitable<bool> Session::DrainCall(const std::shared_ptr<ServerCallImpl>& call, 
     }
     if (event->kind == ResponseEvent::kHeaders) continue;
     if (event->kind == ResponseEvent::kMessage) {
-      auto [ec, n] =
-          co_await asio::async_write(stream_, http::make_chunk(asio::buffer(event->payload)),
-                                     kUseTuple);
+      auto [ec, n] = co_await asio::async_write(
+          stream_, http::make_chunk(asio::buffer(event->payload)), kUseTuple);
       if (ec) {
         call->Abort(Status(Code::kCanceled, "the client went away"));
         co_return false;
@@ -353,8 +350,8 @@ awaitable<bool> Session::DrainCall(const std::shared_ptr<ServerCallImpl>& call, 
     std::string frame;
     AppendEnvelope(kEnvelopeEndStream, protocol::EndStreamToJson(event->status, event->trailers),
                    &frame);
-    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(frame)),
-                                              kUseTuple);
+    auto [ec, n] =
+        co_await asio::async_write(stream_, http::make_chunk(asio::buffer(frame)), kUseTuple);
     if (ec) co_return false;
     auto [ec2, n2] = co_await asio::async_write(stream_, http::make_chunk_last(), kUseTuple);
     co_return !ec2 && keep_alive;
@@ -421,8 +418,7 @@ awaitable<bool> Session::WriteRejection(const Rejection& rejection,
   }
   if (rejection.streaming) {
     res.result(http::status::ok);
-    res.set(http::field::content_type,
-            protocol::FormatContentType(true, rejection.stream_codec));
+    res.set(http::field::content_type, protocol::FormatContentType(true, rejection.stream_codec));
     AppendEnvelope(kEnvelopeEndStream, protocol::EndStreamToJson(rejection.status, Headers()),
                    &res.body());
   } else if (rejection.connect_error) {
@@ -452,8 +448,8 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
   }
   auto it = routes.find(path);
   if (it == routes.end()) {
-    Rejection r = ConnectError(
-        Status(Code::kUnimplemented, internal::StrCat("no procedure at path ", path)));
+    Rejection r =
+        ConnectError(Status(Code::kUnimplemented, internal::StrCat("no procedure at path ", path)));
     r.http_status = 404;
     return r;
   }
@@ -464,8 +460,9 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
       method.stream_type == StreamType::kUnary && method.idempotency == Idempotency::kNoSideEffects;
   const bool is_get = request.method() == http::verb::get;
   if (request.method() != http::verb::post && !(is_get && get_allowed)) {
-    Rejection r = PlainError(405, internal::StrCat("method ", std::string_view(request.method_string()),
-                                               " is not allowed for ", path));
+    Rejection r =
+        PlainError(405, internal::StrCat("method ", std::string_view(request.method_string()),
+                                         " is not allowed for ", path));
     r.headers.Add("allow", get_allowed ? "GET, POST" : "POST");
     return r;
   }
@@ -486,7 +483,7 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
     setup.codec = FindCodec(options.codecs, parsed->codec);
     if (setup.codec == nullptr) {
       return PlainError(415, internal::StrCat("unsupported encoding \"", parsed->codec,
-                                          "\": supported are proto, json"));
+                                              "\": supported are proto, json"));
     }
     request_encoding = std::move(parsed->compression);
     message_bytes = std::move(parsed->message);
@@ -495,8 +492,8 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
     std::optional<protocol::ContentType> parsed = protocol::ParseContentType(content_type);
     if (parsed) setup.codec = FindCodec(options.codecs, parsed->codec);
     if (!parsed || parsed->streaming != streaming || setup.codec == nullptr) {
-      Rejection r = PlainError(415, internal::StrCat("unsupported content type \"", content_type,
-                                                 "\" for ", path));
+      Rejection r = PlainError(
+          415, internal::StrCat("unsupported content type \"", content_type, "\" for ", path));
       r.headers.Add("accept-post", SupportedContentTypes(method.stream_type));
       return r;
     }
@@ -524,7 +521,7 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
     if (request_compressor == nullptr) {
       return fail(Status(Code::kUnimplemented,
                          internal::StrCat("unsupported compression \"", request_encoding,
-                                      "\": supported encodings are gzip, identity")));
+                                          "\": supported encodings are gzip, identity")));
     }
   }
   std::string_view accept = request[streaming ? protocol::kStreamAcceptEncodingHeader
@@ -537,7 +534,7 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
   auto too_big = [&](size_t size) {
     return fail(Status(Code::kResourceExhausted,
                        internal::StrCat("request message of ", size, " bytes exceeds the limit of ",
-                                    limit, " bytes")));
+                                        limit, " bytes")));
   };
   if (!streaming) {
     if (request_compressor != nullptr && !message_bytes.empty()) {
@@ -581,31 +578,32 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
     return fail(Status(Code::kInvalidArgument, "request stream ends inside a message frame"));
   }
   if (method.stream_type == StreamType::kServerStream && setup.requests.size() != 1) {
-    return fail(Status(Code::kUnimplemented,
-                       internal::StrCat("server-streaming procedure ", path,
-                                    " expects exactly one request message, got ",
-                                    setup.requests.size())));
+    return fail(Status(
+        Code::kUnimplemented,
+        internal::StrCat("server-streaming procedure ", path,
+                         " expects exactly one request message, got ", setup.requests.size())));
   }
   return setup;
 }
 
 void ServerImpl::Accept() {
-  acceptor->async_accept(
-      asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
-          Accept();
-          return;
-        }
-        if (shutting_down) return;
-        auto session = std::make_shared<Session>(this, std::move(socket));
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          sessions.insert(session);
-        }
-        asio::co_spawn(session->executor(), session->Run(), asio::detached);
-        Accept();
-      });
+  acceptor->async_accept(asio::make_strand(ioc),
+                         [this](boost::system::error_code ec, tcp::socket socket) {
+                           if (ec) {
+                             if (ec == asio::error::operation_aborted || !acceptor->is_open())
+                               return;
+                             Accept();
+                             return;
+                           }
+                           if (shutting_down) return;
+                           auto session = std::make_shared<Session>(this, std::move(socket));
+                           {
+                             std::lock_guard<std::mutex> lock(mu);
+                             sessions.insert(session);
+                           }
+                           asio::co_spawn(session->executor(), session->Run(), asio::detached);
+                           Accept();
+                         });
 }
 
 }  // namespace internal

@@ -1,8 +1,7 @@
 #include "server_call.h"
 
-#include <utility>
-
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "connectrpc/envelope.h"
 
@@ -25,8 +24,8 @@ bool ServerCallImpl::ReadMessage(google::protobuf::Message* message) {
   std::string().swap(setup_.requests[next_request_]);
   ++next_request_;
   if (!status.ok()) {
-    read_error_ = Status(Code::kInvalidArgument,
-                         "failed to unmarshal request message: " + status.message());
+    read_error_ =
+        Status(Code::kInvalidArgument, "failed to unmarshal request message: " + status.message());
     return false;
   }
   return true;
@@ -40,14 +39,16 @@ bool ServerCallImpl::WriteMessage(const google::protobuf::Message& message) {
     return false;
   }
   const Compressor* compressor = setup_.response_compressor;
-  bool compress = compressor != nullptr && !bytes.empty() &&
-                  bytes.size() >= setup_.compress_min_bytes;
+  bool compress =
+      compressor != nullptr && !bytes.empty() && bytes.size() >= setup_.compress_min_bytes;
   if (!setup_.streaming_protocol) {
     // Unary responses are written when the handler returns.
     if (compress) {
       std::string packed;
-      if (!compressor->Compress(bytes, &packed).ok()) compress = false;
-      else bytes.swap(packed);
+      if (!compressor->Compress(bytes, &packed).ok())
+        compress = false;
+      else
+        bytes.swap(packed);
     }
     unary_response_.emplace(std::move(bytes));
     unary_compressed_ = compress;

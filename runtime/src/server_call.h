@@ -5,6 +5,8 @@
 #ifndef CONNECTRPC_SRC_SERVER_CALL_H_
 #define CONNECTRPC_SRC_SERVER_CALL_H_
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -13,9 +15,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "connectrpc/codec.h"
 #include "connectrpc/compression.h"
@@ -29,11 +28,11 @@ namespace connectrpc::internal {
 struct ResponseEvent {
   enum Kind { kHeaders, kMessage, kEnd };
   Kind kind = kHeaders;
-  Headers headers;           // kHeaders, kEnd: response headers (if not yet sent)
-  std::string payload;       // kMessage: one enveloped frame; kEnd (unary): the response body
+  Headers headers;      // kHeaders, kEnd: response headers (if not yet sent)
+  std::string payload;  // kMessage: one enveloped frame; kEnd (unary): the response body
   bool payload_compressed = false;  // kEnd (unary): body is compressed with the response encoding
-  Status status;             // kEnd
-  Headers trailers;          // kEnd
+  Status status;                    // kEnd
+  Headers trailers;                 // kEnd
 };
 
 // Everything the I/O side decoded from the request before the handler runs.
@@ -103,8 +102,8 @@ class ServerCallImpl final : public ServerCall,
   mutable std::condition_variable cv_;
   std::deque<ResponseEvent> events_;
   size_t queued_bytes_ = 0;
-  bool ended_ = false;          // an End event was queued (by the handler or by Abort)
-  Status abort_reason_;         // non-OK once the runtime ended the call early
+  bool ended_ = false;   // an End event was queued (by the handler or by Abort)
+  Status abort_reason_;  // non-OK once the runtime ended the call early
   bool io_waiting_ = false;
   boost::asio::steady_timer wake_;
 };

@@ -1,11 +1,11 @@
 // Status and ErrorDetail.
 #include "connectrpc/status.h"
 
-#include <string>
-
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <string>
 
 namespace connectrpc {
 namespace {

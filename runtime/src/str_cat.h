@@ -15,13 +15,16 @@ namespace connectrpc::internal {
 
 class StrPiece {
  public:
-  StrPiece(std::string_view s) : view_(s) {}       // NOLINT(runtime/explicit)
-  StrPiece(const std::string& s) : view_(s) {}     // NOLINT(runtime/explicit)
-  StrPiece(const char* s) : view_(s) {}            // NOLINT(runtime/explicit)
-  StrPiece(char c) : size_(1) { digits_[0] = c; view_ = std::string_view(digits_, 1); }  // NOLINT
+  StrPiece(std::string_view s) : view_(s) {}    // NOLINT(runtime/explicit)
+  StrPiece(const std::string& s) : view_(s) {}  // NOLINT(runtime/explicit)
+  StrPiece(const char* s) : view_(s) {}         // NOLINT(runtime/explicit)
+  StrPiece(char c) : size_(1) {
+    digits_[0] = c;
+    view_ = std::string_view(digits_, 1);
+  }  // NOLINT
   template <typename T>
-    requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
-  StrPiece(T value) {  // NOLINT(runtime/explicit)
+  requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
+      StrPiece(T value) {  // NOLINT(runtime/explicit)
     auto result = std::to_chars(digits_, digits_ + sizeof(digits_), value);
     size_ = static_cast<size_t>(result.ptr - digits_);
     view_ = std::string_view(digits_, size_);

@@ -84,6 +84,9 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
   // Streams use the same interceptors but no wall-clock deadline.
   connectrpc::ClientOptions stream_options = std::move(connect);
   stream_options.default_timeout.reset();
+  if (options.stream_idle_timeout.count() > 0) {
+    stream_options.transport_options.idle_timeout = options.stream_idle_timeout;
+  }
   auto stream = connectrpc::Client::Create(options.base_url, std::move(stream_options));
   if (!stream.ok()) return stream.status();
 

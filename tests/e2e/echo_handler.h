@@ -61,8 +61,9 @@ class EchoHandler : public EchoServiceHandler {
     return connectrpc::Status();
   }
 
-  connectrpc::Status Chat(connectrpc::ServerContext& /*context*/,
-                          connectrpc::ServerReaderWriter<ChatRequest, ChatResponse>& stream) override {
+  connectrpc::Status Chat(
+      connectrpc::ServerContext& /*context*/,
+      connectrpc::ServerReaderWriter<ChatRequest, ChatResponse>& stream) override {
     ChatRequest request;
     while (stream.Read(&request)) {
       ChatResponse response;

@@ -1,11 +1,11 @@
 // Loopback end-to-end tests: a generated client against a generated server on 127.0.0.1.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "connectrpc/client.h"
 #include "connectrpc/server.h"
@@ -196,8 +196,8 @@ TEST_F(LoopbackTest, HalfDuplexBidi) {
   ChatResponse response;
   while (stream.Read(&response)) replies.push_back(response.text());
   EXPECT_TRUE(stream.status().ok()) << stream.status().ToString();
-  EXPECT_EQ(replies, (std::vector<std::string>{"you said: one", "you said: two",
-                                                "you said: three"}));
+  EXPECT_EQ(replies,
+            (std::vector<std::string>{"you said: one", "you said: two", "you said: three"}));
 }
 
 TEST_F(LoopbackTest, ErrorsCarryDetailsAndMetadata) {
@@ -240,16 +240,29 @@ TEST_F(LoopbackTest, ClientDeadline) {
   EXPECT_TRUE(client.Say(SayRequest()).ok());
 }
 
+TEST_F(LoopbackTest, IdleTimeoutBreaksASilentConnection) {
+  connectrpc::ClientOptions options;
+  options.transport_options.idle_timeout = 200ms;
+  EchoServiceClient client = MakeClient(options);
+  SayRequest request;
+  request.set_delay_ms(3000);  // the server sends nothing meanwhile
+  auto response = client.Say(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), Code::kUnavailable);
+  EXPECT_NE(response.status().message().find("idle timeout"), std::string::npos)
+      << response.status().message();
+  EXPECT_TRUE(client.Say(SayRequest()).ok());  // a fresh connection works
+}
+
 TEST_F(LoopbackTest, ServerEnforcesDeadlineWhileHandlerRuns) {
   // No client-side deadline: only the header. The server must answer by itself.
   std::string body;
   SayRequest request;
   request.set_delay_ms(5000);
   request.SerializeToString(&body);
-  auto [status, response] = Raw("POST", "/e2e.v1.EchoService/Say",
-                                {{"content-type", "application/proto"},
-                                 {"connect-timeout-ms", "100"}},
-                                body);
+  auto [status, response] =
+      Raw("POST", "/e2e.v1.EchoService/Say",
+          {{"content-type", "application/proto"}, {"connect-timeout-ms", "100"}}, body);
   EXPECT_EQ(status, 504);
   EXPECT_NE(response.find("\"deadline_exceeded\""), std::string::npos) << response;
 }
@@ -273,9 +286,9 @@ TEST_F(LoopbackTest, Cancellation) {
 TEST_F(LoopbackTest, BadRequestsGetProtocolErrors) {
   const std::string say = "/e2e.v1.EchoService/Say";
   const std::string count = "/e2e.v1.EchoService/Count";
-  EXPECT_EQ(Raw("POST", "/e2e.v1.EchoService/Nope", {{"content-type", "application/proto"}}, "")
-                .first,
-            404);
+  EXPECT_EQ(
+      Raw("POST", "/e2e.v1.EchoService/Nope", {{"content-type", "application/proto"}}, "").first,
+      404);
   EXPECT_EQ(Raw("PUT", say, {{"content-type", "application/proto"}}, "").first, 405);
   EXPECT_EQ(Raw("POST", say, {{"content-type", "image/jpeg"}}, "").first, 415);
   EXPECT_EQ(Raw("POST", say, {{"content-type", "application/connect+proto"}}, "").first, 415);
@@ -291,9 +304,9 @@ TEST_F(LoopbackTest, BadRequestsGetProtocolErrors) {
   EXPECT_EQ(bad_proto, 400);
   EXPECT_NE(bad_proto_body.find("invalid_argument"), std::string::npos) << bad_proto_body;
 
-  auto [timeout, timeout_body] = Raw(
-      "POST", say, {{"content-type", "application/proto"}, {"connect-timeout-ms", "12345678901"}},
-      "");
+  auto [timeout, timeout_body] =
+      Raw("POST", say,
+          {{"content-type", "application/proto"}, {"connect-timeout-ms", "12345678901"}}, "");
   EXPECT_EQ(timeout, 400);
   EXPECT_NE(timeout_body.find("invalid_argument"), std::string::npos) << timeout_body;
 
@@ -307,8 +320,11 @@ TEST_F(LoopbackTest, BadRequestsGetProtocolErrors) {
   EXPECT_NE(get_body.find("message"), std::string::npos) << get_body;
 
   // A truncated envelope on a stream: 200 with an end-stream error.
-  auto [truncated, truncated_body] = Raw(
-      "POST", count, {{"content-type", "application/connect+proto"}}, std::string("\0\0\0\0\x09" "ab", 7));
+  auto [truncated, truncated_body] =
+      Raw("POST", count, {{"content-type", "application/connect+proto"}},
+          std::string("\0\0\0\0\x09"
+                      "ab",
+                      7));
   EXPECT_EQ(truncated, 200);
   EXPECT_NE(truncated_body.find("invalid_argument"), std::string::npos) << truncated_body;
 

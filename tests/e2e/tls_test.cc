@@ -1,15 +1,15 @@
 // The HTTPS client path: certificate verification against a given CA file, refusal of an
 // untrusted certificate by default, and host name checking. The peer is a small Python HTTPS
 // server with a certificate made for the test.
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <string>
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 
 #include "connectrpc/client.h"
 #include "e2e/v1/echo.connect.h"
@@ -20,15 +20,15 @@ namespace {
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("connectrpc-tls-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("connectrpc-tls-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     cert_ = (dir_ / "cert.pem").string();
     key_ = (dir_ / "key.pem").string();
     const std::string make_cert =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-        "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " + key_ + " -out " + cert_ +
-        " >/dev/null 2>&1";
+        "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+        key_ + " -out " + cert_ + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(make_cert.c_str()), 0) << "openssl is required";
 
     int out[2];

@@ -10,6 +10,8 @@
 #ifndef CONNECTRPC_CLIENT_H_
 #define CONNECTRPC_CLIENT_H_
 
+#include <google/protobuf/message.h>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -18,8 +20,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "connectrpc/call_options.h"
 #include "connectrpc/client_stream.h"

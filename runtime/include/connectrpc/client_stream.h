@@ -12,12 +12,12 @@
 #ifndef CONNECTRPC_CLIENT_STREAM_H_
 #define CONNECTRPC_CLIENT_STREAM_H_
 
+#include <google/protobuf/message.h>
+
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <utility>
-
-#include <google/protobuf/message.h>
 
 #include "connectrpc/headers.h"
 #include "connectrpc/result.h"
@@ -99,7 +99,8 @@ class StreamIterator {
 template <typename Response>
 class ServerStreamReader {
  public:
-  explicit ServerStreamReader(std::unique_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+  explicit ServerStreamReader(std::unique_ptr<internal::StreamCall> call)
+      : call_(std::move(call)) {}
 
   // Reads the next message; false at the end (then check status()).
   bool Read(Response* response) { return call_->Receive(response); }
@@ -108,7 +109,9 @@ class ServerStreamReader {
   const Headers& response_trailers() const { return call_->response_trailers(); }
   void Cancel() { call_->Cancel(); }
 
-  internal::StreamIterator<Response> begin() { return internal::StreamIterator<Response>(call_.get()); }
+  internal::StreamIterator<Response> begin() {
+    return internal::StreamIterator<Response>(call_.get());
+  }
   internal::StreamIterator<Response> end() { return {}; }
 
  private:
@@ -119,7 +122,8 @@ class ServerStreamReader {
 template <typename Request, typename Response>
 class ClientStreamWriter {
  public:
-  explicit ClientStreamWriter(std::unique_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+  explicit ClientStreamWriter(std::unique_ptr<internal::StreamCall> call)
+      : call_(std::move(call)) {}
 
   // Sends one request; false if the call already failed (CloseAndReceive() reports why).
   bool Send(const Request& request) { return call_->Send(request); }
@@ -160,7 +164,9 @@ class BidiStream {
   const Headers& response_trailers() const { return call_->response_trailers(); }
   void Cancel() { call_->Cancel(); }
 
-  internal::StreamIterator<Response> begin() { return internal::StreamIterator<Response>(call_.get()); }
+  internal::StreamIterator<Response> begin() {
+    return internal::StreamIterator<Response>(call_.get());
+  }
   internal::StreamIterator<Response> end() { return {}; }
 
  private:

@@ -6,11 +6,11 @@
 #ifndef CONNECTRPC_CODEC_H_
 #define CONNECTRPC_CODEC_H_
 
+#include <google/protobuf/message.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/message.h>
 
 #include "connectrpc/status.h"
 

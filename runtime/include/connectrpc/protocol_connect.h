@@ -26,7 +26,8 @@ inline constexpr std::string_view kStreamAcceptEncodingHeader = "connect-accept-
 inline constexpr std::string_view kTrailerPrefix = "trailer-";
 inline constexpr std::string_view kJsonErrorContentType = "application/json";
 
-// A parsed Content-Type: streaming ("application/connect+<codec>") or unary ("application/<codec>").
+// A parsed Content-Type: streaming ("application/connect+<codec>") or unary
+// ("application/<codec>").
 struct ContentType {
   bool streaming = false;
   std::string codec;  // "proto", "json", ...
@@ -51,7 +52,8 @@ Status ErrorFromJson(std::string_view body, int http_status);
 // The end-stream JSON: {} on success, {"error":..., "metadata":...} otherwise.
 std::string EndStreamToJson(const Status& status, const Headers& trailers);
 // Reads an end-stream message: returns the call's final status (OK or the error) and fills
-// `trailers`. A malformed message yields kInternal; an error with a missing or unknown code, kUnknown.
+// `trailers`. A malformed message yields kInternal; an error with a missing or unknown code,
+// kUnknown.
 Status ParseEndStream(std::string_view json, Headers* trailers);
 
 // A Connect GET request's query parameters.

@@ -64,8 +64,7 @@ struct ServerOptions {
   // Called for every response the server writes, including protocol errors that never reach a
   // handler (404, 415, ...), to add headers such as a request id. Runs on an I/O thread: keep it
   // cheap and thread-safe.
-  std::function<void(const Headers& request_headers, Headers& response_headers)>
-      decorate_response;
+  std::function<void(const Headers& request_headers, Headers& response_headers)> decorate_response;
 };
 
 namespace internal {
@@ -85,46 +84,51 @@ class Server {
   template <typename Request, typename Response>
   void RegisterUnary(const MethodInfo& method,
                      std::function<Status(ServerContext&, const Request&, Response*)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-      Request request;
-      if (!call.ReadMessage(&request)) return Status();  // the decode error is reported instead
-      Response response;
-      Status status = handler(ctx, request, &response);
-      if (status.ok()) call.WriteMessage(response);
-      return status;
-    });
+    AddRoute(method,
+             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
+               Request request;
+               if (!call.ReadMessage(&request))
+                 return Status();  // the decode error is reported instead
+               Response response;
+               Status status = handler(ctx, request, &response);
+               if (status.ok()) call.WriteMessage(response);
+               return status;
+             });
   }
   template <typename Request, typename Response>
   void RegisterServerStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, const Request&, ServerWriter<Response>&)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-      Request request;
-      if (!call.ReadMessage(&request)) return Status();
-      ServerWriter<Response> writer(&call);
-      return handler(ctx, request, writer);
-    });
+    AddRoute(method,
+             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
+               Request request;
+               if (!call.ReadMessage(&request)) return Status();
+               ServerWriter<Response> writer(&call);
+               return handler(ctx, request, writer);
+             });
   }
   template <typename Request, typename Response>
   void RegisterClientStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReader<Request>&, Response*)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-      ServerReader<Request> reader(&call);
-      Response response;
-      Status status = handler(ctx, reader, &response);
-      if (status.ok()) call.WriteMessage(response);
-      return status;
-    });
+    AddRoute(method,
+             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
+               ServerReader<Request> reader(&call);
+               Response response;
+               Status status = handler(ctx, reader, &response);
+               if (status.ok()) call.WriteMessage(response);
+               return status;
+             });
   }
   template <typename Request, typename Response>
   void RegisterBidiStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReaderWriter<Request, Response>&)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-      ServerReaderWriter<Request, Response> stream(&call);
-      return handler(ctx, stream);
-    });
+    AddRoute(method,
+             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
+               ServerReaderWriter<Request, Response> stream(&call);
+               return handler(ctx, stream);
+             });
   }
 
   // Registers a type-erased route. A second route for the same procedure replaces the first.

@@ -6,12 +6,12 @@
 #ifndef CONNECTRPC_STATUS_H_
 #define CONNECTRPC_STATUS_H_
 
+#include <google/protobuf/message.h>
+
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "connectrpc/code.h"
 #include "connectrpc/headers.h"

@@ -1,5 +1,6 @@
 // Transport: the HTTP seam under Client. The built-in transport speaks HTTP/1.1 over Boost.Beast
-// with a keep-alive connection pool; tests and future protocols (HTTP/2, TLS variants) plug in here.
+// with a keep-alive connection pool; tests and future protocols (HTTP/2, TLS variants) plug in
+// here.
 //
 // An HttpExchange is one request/response on one connection, driven by one thread. Every blocking
 // operation honours the deadline given to Transport::Open; Cancel() may be called from any thread.
@@ -26,6 +27,10 @@ struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // Idle keep-alive connections kept per transport.
   size_t max_idle_connections = 16;
+  // When set, a connection on which no single read or write completes for this long fails with
+  // kUnavailable (e.g. a long-lived stream whose peer vanished without closing the socket). It
+  // applies on top of the call deadline.
+  std::optional<std::chrono::milliseconds> idle_timeout;
   // Largest response header block accepted.
   size_t max_response_header_bytes = 64u << 10;
   // TLS (https:// URLs): verify the server certificate and host name against the system store

@@ -53,6 +53,9 @@ struct ClientOptions {
   std::string user_agent_suffix;
   // Added to every call; per-call headers override them, and they override the SDK's own.
   connectrpc::Headers default_headers;
+  // A Watch connection that delivers nothing (not even a heartbeat) for this long is treated as
+  // broken and reconnected; zero disables the check.
+  std::chrono::milliseconds stream_idle_timeout{120000};
   // Built-in transport settings (connect timeout, TLS verification, CA file).
   connectrpc::TransportOptions transport;
   // Give mutating calls a UUIDv4 idempotency key when the caller set none. When false, such

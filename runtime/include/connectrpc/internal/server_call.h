@@ -3,12 +3,12 @@
 #ifndef CONNECTRPC_INTERNAL_SERVER_CALL_H_
 #define CONNECTRPC_INTERNAL_SERVER_CALL_H_
 
+#include <google/protobuf/message.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/message.h>
 
 #include "connectrpc/headers.h"
 #include "connectrpc/method.h"
