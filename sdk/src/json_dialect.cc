@@ -92,7 +92,6 @@ const FieldDescriptor& MapValue(const FieldDescriptor& map_field) {
 // Compact serialisation. Boost.JSON prints doubles as "1.5E0"; this prints the shortest form that
 // round-trips ("1.5"), like protobuf's printer.
 
-
 void AppendDouble(double d, std::string* out) {
   if (std::isnan(d)) {
     out->append("\"NaN\"");

@@ -2,6 +2,11 @@
 // and compares its output byte for byte with tests/plugin/golden.
 //
 //   CONNECT_CPP_UPDATE_GOLDENS=1 ./plugin_golden_test   # rewrite the goldens
+#include <google/protobuf/compiler/code_generator.h>
+#include <google/protobuf/compiler/importer.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <gtest/gtest.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -11,12 +16,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-
-#include <google/protobuf/compiler/code_generator.h>
-#include <google/protobuf/compiler/importer.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "generator.h"
 #include "options.h"
@@ -173,8 +172,8 @@ TEST(GeneratorTest, BadParameterValueIsAnError) {
 }
 
 TEST(GeneratorTest, IsDeterministic) {
-  for (const char* proto : {"streams/v1/streams.proto", "comments/v1/comments.proto",
-                            "imports/v1/service.proto"}) {
+  for (const char* proto :
+       {"streams/v1/streams.proto", "comments/v1/comments.proto", "imports/v1/service.proto"}) {
     Output first = Generate(proto, "");
     Output second = Generate(proto, "");
     ASSERT_TRUE(first.ok && second.ok);

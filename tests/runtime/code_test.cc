@@ -68,13 +68,13 @@ TEST(CodeTest, CodeFromIntRange) {
 
 TEST(CodeTest, CodeFromHttpStatusTable) {
   const std::vector<std::pair<int, Code>> table = {
-      {400, Code::kInternal},       {401, Code::kUnauthenticated}, {403, Code::kPermissionDenied},
-      {404, Code::kUnimplemented},  {429, Code::kUnavailable},     {502, Code::kUnavailable},
-      {503, Code::kUnavailable},    {504, Code::kUnavailable},     {409, Code::kUnknown},
-      {412, Code::kUnknown},        {413, Code::kUnknown},         {415, Code::kUnknown},
-      {418, Code::kUnknown},        {431, Code::kUnknown},         {500, Code::kUnknown},
-      {501, Code::kUnknown},        {505, Code::kUnknown},         {800, Code::kUnknown},
-      {200, Code::kUnknown},        {0, Code::kUnknown},           {-1, Code::kUnknown},
+      {400, Code::kInternal},      {401, Code::kUnauthenticated}, {403, Code::kPermissionDenied},
+      {404, Code::kUnimplemented}, {429, Code::kUnavailable},     {502, Code::kUnavailable},
+      {503, Code::kUnavailable},   {504, Code::kUnavailable},     {409, Code::kUnknown},
+      {412, Code::kUnknown},       {413, Code::kUnknown},         {415, Code::kUnknown},
+      {418, Code::kUnknown},       {431, Code::kUnknown},         {500, Code::kUnknown},
+      {501, Code::kUnknown},       {505, Code::kUnknown},         {800, Code::kUnknown},
+      {200, Code::kUnknown},       {0, Code::kUnknown},           {-1, Code::kUnknown},
   };
   for (const auto& [status, code] : table) {
     EXPECT_EQ(CodeFromHttpStatus(status), code) << "HTTP " << status;

@@ -1,10 +1,9 @@
 #include "connectrpc/codec.h"
 
-#include <gtest/gtest.h>
-
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/wrappers.pb.h>
+#include <gtest/gtest.h>
 
 namespace connectrpc {
 namespace {
@@ -47,7 +46,8 @@ TEST(ProtoCodecTest, GarbageIsInvalidArgument) {
 
 TEST(ProtoCodecTest, DeterministicMaps) {
   google::protobuf::Struct message;
-  for (int i = 0; i < 40; ++i) (*message.mutable_fields())["k" + std::to_string(i)].set_bool_value(true);
+  for (int i = 0; i < 40; ++i)
+    (*message.mutable_fields())["k" + std::to_string(i)].set_bool_value(true);
   std::string a;
   std::string b;
   ASSERT_TRUE(ProtoCodec().Marshal(message, &a).ok());
@@ -72,7 +72,8 @@ TEST(JsonCodecTest, MarshalUsesLowerCamelCase) {
 TEST(JsonCodecTest, UnmarshalAcceptsBothNameStylesAndIgnoresUnknown) {
   google::protobuf::FieldDescriptorProto field;
   field.set_type_name("stale");
-  ASSERT_TRUE(JsonCodec().Unmarshal(R"({"json_name":"a","number":3,"bogus":{"x":[1]}})", &field).ok());
+  ASSERT_TRUE(
+      JsonCodec().Unmarshal(R"({"json_name":"a","number":3,"bogus":{"x":[1]}})", &field).ok());
   EXPECT_EQ(field.json_name(), "a");
   EXPECT_EQ(field.number(), 3);
   EXPECT_FALSE(field.has_type_name());

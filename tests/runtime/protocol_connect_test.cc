@@ -1,13 +1,12 @@
 #include "connectrpc/protocol_connect.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/wrappers.pb.h>
 
 namespace connectrpc::protocol {
 namespace {
@@ -124,8 +123,8 @@ TEST(TimeoutTest, Valid) {
 }
 
 TEST(TimeoutTest, Invalid) {
-  for (const char* bad : {"", "12345678901", "-1", "+1", "1.5", "abc", " 1", "1 ", "0x10", "1e3",
-                          "10ms"}) {
+  for (const char* bad :
+       {"", "12345678901", "-1", "+1", "1.5", "abc", " 1", "1 ", "0x10", "1e3", "10ms"}) {
     auto t = ParseTimeout(bad);
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_EQ(t.status().code(), Code::kInvalidArgument) << bad;
@@ -178,8 +177,12 @@ TEST(ErrorJsonTest, ReadsUnicodeEscapes) {
 }
 
 TEST(ErrorJsonTest, InvalidUtf8IsReplaced) {
-  const std::string json = ErrorToJson(Status(Code::kInternal, "a\xff" "b\xc3"));
-  EXPECT_EQ(json, "{\"code\":\"internal\",\"message\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"}");
+  const std::string json = ErrorToJson(Status(Code::kInternal,
+                                              "a\xff"
+                                              "b\xc3"));
+  EXPECT_EQ(json,
+            "{\"code\":\"internal\",\"message\":\"a\xef\xbf\xbd"
+            "b\xef\xbf\xbd\"}");
   EXPECT_EQ(ErrorFromJson(json, 500).code(), Code::kInternal);
 }
 
@@ -225,10 +228,10 @@ TEST(ErrorJsonTest, DetailValueEncodings) {
 }
 
 TEST(ErrorJsonTest, BadDetailsAreSkipped) {
-  const Status status = ErrorFromJson(
-      R"({"code":"unknown","message":"m","details":[1,{"type":"a.B"},{"value":"AA"},)"
-      R"({"type":"a.B","value":"!!"},{"type":"a.C","value":"AA"}]})",
-      500);
+  const Status status =
+      ErrorFromJson(R"({"code":"unknown","message":"m","details":[1,{"type":"a.B"},{"value":"AA"},)"
+                    R"({"type":"a.B","value":"!!"},{"type":"a.C","value":"AA"}]})",
+                    500);
   EXPECT_EQ(status.code(), Code::kUnknown);
   EXPECT_EQ(status.message(), "m");
   ASSERT_EQ(status.details().size(), 1u);
@@ -299,8 +302,7 @@ TEST(ErrorJsonTest, MalformedBodiesFallBackToHttpStatus) {
   for (const FallbackCase& c : cases) {
     const Status status = ErrorFromJson(c.body, c.http_status);
     EXPECT_EQ(status.code(), c.expected) << c.body << " / " << c.http_status;
-    EXPECT_THAT(status.message(), StartsWith("HTTP " + std::to_string(c.http_status)))
-        << c.body;
+    EXPECT_THAT(status.message(), StartsWith("HTTP " + std::to_string(c.http_status))) << c.body;
     EXPECT_TRUE(status.details().empty());
   }
 }
@@ -332,8 +334,9 @@ TEST(EndStreamTest, ToJson) {
             R"({"error":{"code":"canceled"}})");
   Status error(Code::kInternal, "m\n");
   error.mutable_metadata().Add("y", "2");
-  EXPECT_EQ(EndStreamToJson(error, Headers{{"x", "1"}, {"y", "0"}}),
-            R"({"error":{"code":"internal","message":"m\n"},"metadata":{"x":["1"],"y":["0","2"]}})");
+  EXPECT_EQ(
+      EndStreamToJson(error, Headers{{"x", "1"}, {"y", "0"}}),
+      R"({"error":{"code":"internal","message":"m\n"},"metadata":{"x":["1"],"y":["0","2"]}})");
 }
 
 TEST(EndStreamTest, RoundTrip) {
@@ -370,11 +373,11 @@ TEST(EndStreamTest, SuccessForms) {
 
 TEST(EndStreamTest, UnknownOrMissingCodeIsUnknown) {
   Headers trailers;
-  for (const char* json : {R"({"error":{"code":"bogus","message":"keep me"}})",
-                           R"({"error":{"message":"keep me"}})",
-                           R"({"error":{"code":null,"message":"keep me"}})",
-                           R"({"error":{"code":3,"message":"keep me"}})",
-                           R"({"error":{"code":"ok","message":"keep me"}})"}) {
+  for (const char* json :
+       {R"({"error":{"code":"bogus","message":"keep me"}})", R"({"error":{"message":"keep me"}})",
+        R"({"error":{"code":null,"message":"keep me"}})",
+        R"({"error":{"code":3,"message":"keep me"}})",
+        R"({"error":{"code":"ok","message":"keep me"}})"}) {
     const Status status = ParseEndStream(json, &trailers);
     EXPECT_EQ(status.code(), Code::kUnknown) << json;
     EXPECT_EQ(status.message(), "keep me") << json;
@@ -397,13 +400,12 @@ TEST(EndStreamTest, ErrorWithMetadata) {
 }
 
 TEST(EndStreamTest, MalformedIsInternal) {
-  for (const char* json : {"", "not json", "[]", "null", "\"x\"", "{", R"({"error":"x"})",
-                           R"({"error":[]})",
-                           R"({"metadata":[]})", R"({"metadata":{"a":"x"}})",
-                           R"({"metadata":{"a":[1]}})", R"({"metadata":{"a":[null]}})",
-                           R"({"metadata":{"bad key":["v"]}})", R"({"metadata":{"":["v"]}})",
-                           R"({"metadata":{"a":["x\ny"]}})", R"({"metadata":{"a":["x\u0000"]}})",
-                           R"({} {})"}) {
+  for (const char* json :
+       {"", "not json", "[]", "null", "\"x\"", "{", R"({"error":"x"})", R"({"error":[]})",
+        R"({"metadata":[]})", R"({"metadata":{"a":"x"}})", R"({"metadata":{"a":[1]}})",
+        R"({"metadata":{"a":[null]}})", R"({"metadata":{"bad key":["v"]}})",
+        R"({"metadata":{"":["v"]}})", R"({"metadata":{"a":["x\ny"]}})",
+        R"({"metadata":{"a":["x\u0000"]}})", R"({} {})"}) {
     Headers trailers;
     const Status status = ParseEndStream(json, &trailers);
     EXPECT_EQ(status.code(), Code::kInternal) << json;
@@ -417,8 +419,8 @@ TEST(EndStreamTest, UnknownKeysAreIgnored) {
   Headers trailers;
   EXPECT_TRUE(ParseEndStream(R"({"extra":1})", &trailers).ok());
   EXPECT_TRUE(ParseEndStream(R"({"error":null,"foo":{}})", &trailers).ok());
-  const Status status =
-      ParseEndStream(R"({"code":"out_of_range","message":"oops","metadata":{"k":["v"]}})", &trailers);
+  const Status status = ParseEndStream(
+      R"({"code":"out_of_range","message":"oops","metadata":{"k":["v"]}})", &trailers);
   EXPECT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(trailers.Get("k"), "v");
 }
@@ -506,12 +508,11 @@ TEST(GetQueryTest, ParseJsonPercentEncoded) {
 }
 
 TEST(GetQueryTest, ParseErrors) {
-  for (const char* query : {"", "connect=v1", "encoding=proto&base64=1",
-                            "message=Zg&base64=1", "encoding=proto&base64=1&message=Z",
-                            "encoding=proto&base64=1&message=Zm9v%3D",
-                            "encoding=proto&base64=1&message=!!",
-                            "encoding=json&message=%7", "encoding=json&message=%zz",
-                            "encoding=%G0&message=x"}) {
+  for (const char* query :
+       {"", "connect=v1", "encoding=proto&base64=1", "message=Zg&base64=1",
+        "encoding=proto&base64=1&message=Z", "encoding=proto&base64=1&message=Zm9v%3D",
+        "encoding=proto&base64=1&message=!!", "encoding=json&message=%7",
+        "encoding=json&message=%zz", "encoding=%G0&message=x"}) {
     auto parsed = ParseGetQuery(query);
     ASSERT_FALSE(parsed.ok()) << query;
     EXPECT_EQ(parsed.status().code(), Code::kInvalidArgument) << query;
@@ -538,11 +539,11 @@ TEST(NegotiationTest, ResponseEncoding) {
 }
 
 TEST(ReservedHeaderTest, Table) {
-  for (const char* key : {"content-type", "content-length", "content-encoding", "accept-encoding",
-                          "transfer-encoding", "connection", "host", "te", "trailer", "upgrade",
-                          "keep-alive", "connect-timeout-ms", "connect-protocol-version",
-                          "connect-content-encoding", "connect-accept-encoding", "connect-x",
-                          "Content-Type", "Connect-Timeout-Ms"}) {
+  for (const char* key :
+       {"content-type", "content-length", "content-encoding", "accept-encoding",
+        "transfer-encoding", "connection", "host", "te", "trailer", "upgrade", "keep-alive",
+        "connect-timeout-ms", "connect-protocol-version", "connect-content-encoding",
+        "connect-accept-encoding", "connect-x", "Content-Type", "Connect-Timeout-Ms"}) {
     EXPECT_TRUE(IsReservedHeader(key)) << key;
   }
   for (const char* key : {"user-agent", "x-custom", "authorization", "trailer-x", "connectx",

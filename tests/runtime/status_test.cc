@@ -1,11 +1,10 @@
 #include "connectrpc/status.h"
 
-#include <gtest/gtest.h>
-
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/wrappers.pb.h>
+#include <gtest/gtest.h>
 
 #include "connectrpc/result.h"
 

@@ -17,10 +17,10 @@
 #ifndef TRANSCODELY_JSON_DIALECT_H_
 #define TRANSCODELY_JSON_DIALECT_H_
 
+#include <google/protobuf/descriptor.h>
+
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/descriptor.h>
 
 #include "connectrpc/codec.h"
 
