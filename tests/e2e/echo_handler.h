@@ -30,6 +30,7 @@ class EchoHandler : public EchoServiceHandler {
       context.response_headers().Add("x-echo", value);
     }
     context.response_trailers().Add("x-trailer", "done");
+    context.response_headers().Add("x-peer", context.peer());
     return connectrpc::Status();
   }
 

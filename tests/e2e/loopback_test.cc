@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "connectrpc/client.h"
 #include "connectrpc/server.h"
@@ -117,6 +118,22 @@ TEST_F(LoopbackTest, UnaryGetAndGzip) {
       EXPECT_EQ(response->http_method(), "GET");
     }
   }
+}
+
+TEST_F(LoopbackTest, KeepAliveReusesTheConnection) {
+  EchoServiceClient client = MakeClient();
+  std::vector<std::string> peers;
+  for (int i = 0; i < 3; ++i) {
+    connectrpc::ResponseMetadata metadata;
+    connectrpc::CallOptions call;
+    call.response_metadata = &metadata;
+    ASSERT_TRUE(client.Say(SayRequest(), call).ok());
+    peers.emplace_back(metadata.headers.Get("x-peer").value_or(""));
+  }
+  // The server sees the same client address and port: one TCP connection served all three.
+  EXPECT_FALSE(peers[0].empty());
+  EXPECT_EQ(peers[1], peers[0]);
+  EXPECT_EQ(peers[2], peers[0]);
 }
 
 TEST_F(LoopbackTest, TimeoutIsPropagated) {
