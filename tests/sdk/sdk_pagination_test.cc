@@ -60,6 +60,32 @@ TEST(SdkPaginationTest, StopsWhenTheCursorRepeats) {
   EXPECT_EQ(*all, (std::vector<int>{1, 2}));
 }
 
+TEST(SdkPaginationTest, StopsWhenTheCursorsCycle) {
+  // A server that sends A -> B -> A -> ... must not make the listing loop forever.
+  std::vector<std::string> asked;
+  IntPager pager = PagerOver({{"", {{1}, "a"}}, {"a", {{2}, "b"}}, {"b", {{3}, "a"}}}, &asked);
+  int seen = 0;
+  for (const connectrpc::Result<int>& item : pager) {
+    ASSERT_TRUE(item.ok());
+    if (++seen > 10) break;
+  }
+  EXPECT_EQ(seen, 3);
+  EXPECT_EQ(asked, (std::vector<std::string>{"", "a", "b"}));
+}
+
+TEST(SdkPaginationTest, StopsWhenTheFirstCursorComesBack) {
+  std::vector<std::string> asked;
+  IntPager from_a([&asked](const std::string& cursor) -> connectrpc::Result<IntPager::Page> {
+    asked.push_back(cursor);
+    if (cursor == "start") return IntPager::Page{{1}, "next"};
+    return IntPager::Page{{2}, "start"};
+  }, "start");
+  auto all = from_a.Collect();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all, (std::vector<int>{1, 2}));
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST(SdkPaginationTest, AnErrorIsTheLastElement) {
   std::vector<std::string> asked;
   IntPager pager = PagerOver({{"", {{1, 2}, "missing"}}}, &asked);

@@ -8,7 +8,9 @@
 //
 // The first request goes out as given (the caller's limit, filters and starting cursor); later
 // ones replace only the cursor. Listing stops when the next cursor is empty, on an empty page
-// (even one with a cursor) and when the server repeats the cursor it was sent.
+// (even one with a cursor) and when the server returns a cursor this listing has already
+// fetched (a repeat, or a cycle such as A -> B -> A), so a misbehaving server cannot make it
+// loop forever.
 #ifndef TRANSCODELY_PAGINATION_H_
 #define TRANSCODELY_PAGINATION_H_
 
@@ -17,6 +19,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -101,6 +104,7 @@ class Pager {
       }
       connectrpc::Result<Page> page = fetch_(cursor_);
       started_ = true;
+      seen_cursors_.insert(cursor_);
       ++pages_fetched_;
       if (!page.ok()) {
         current_.emplace(page.status());
@@ -114,7 +118,9 @@ class Pager {
         finished_ = true;
         return false;
       }
-      cursor_ = page->next_cursor == cursor_ ? std::string() : std::move(page->next_cursor);
+      // A cursor already fetched would serve the same items again, forever.
+      cursor_ = seen_cursors_.count(page->next_cursor) != 0 ? std::string()
+                                                            : std::move(page->next_cursor);
     }
     current_.emplace(std::move(items_[index_++]));
     has_current_ = true;
@@ -123,6 +129,7 @@ class Pager {
 
   FetchFunction fetch_;
   std::string cursor_;
+  std::unordered_set<std::string> seen_cursors_;  // every cursor fetched so far
   std::vector<Item> items_;
   size_t index_ = 0;
   bool begun_ = false;
