@@ -98,6 +98,11 @@ connectrpc::Status VerifyWebhookSignature(
     const std::vector<std::string>& secrets, std::chrono::seconds tolerance,
     std::optional<std::chrono::system_clock::time_point> now) {
   if (secrets.empty()) return Invalid("no webhook secret configured");
+  // HMAC with an empty key is a key everyone knows: an unset TRANSCODELY_WEBHOOK_SECRET must not
+  // make forged events verify.
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) return Invalid("a configured webhook secret is empty");
+  }
   if (Trim(signature_header).empty()) return Invalid("missing signature header");
   SignatureHeader header = ParseHeader(signature_header);
   if (!header.timestamp) return Invalid("signature header has no timestamp (t=)");

@@ -96,6 +96,24 @@ TEST(SdkWebhookTest, RejectsBadHeadersWithDistinctMessages) {
       VerifyWebhookSignature(kBody, Header(), {}, std::chrono::seconds(300), At(kTimestamp)).ok());
 }
 
+TEST(SdkWebhookTest, RejectsAnEmptySecret) {
+  // Anyone can sign with an empty key; a missing secret (e.g. an unset environment variable)
+  // must not turn into "every forged event verifies".
+  const std::string forged_body = R"({"id":"evt_x","object":"event","type":"job.succeeded",)"
+                                  R"("api_version":"2026-05-23","created":"2026-05-23T00:00:00Z",)"
+                                  R"("data":{}})";
+  const std::string forged =
+      "t=" + std::to_string(kTimestamp) + ",v1=" + ComputeWebhookSignature("", kTimestamp,
+                                                                           forged_body);
+  connectrpc::Status status = VerifyWebhookSignature(forged_body, forged, {""},
+                                                     std::chrono::seconds(300), At(kTimestamp));
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("empty"), std::string::npos) << status.message();
+  EXPECT_FALSE(ConstructEvent(forged_body, forged, {kSecret, ""}, std::chrono::seconds(300),
+                              At(kTimestamp))
+                   .ok());
+}
+
 TEST(SdkWebhookTest, ConstructEventParsesTheEnvelope) {
   const std::string body = R"({"id":"evt_1","object":"event","api_version":"2026-05-23",)"
                            R"("created":"2026-05-24T10:55:00Z","type":"job.succeeded",)"

@@ -33,7 +33,7 @@ std::string ComputeWebhookSignature(std::string_view secret, int64_t timestamp,
 
 // OK if the header carries a valid signature; otherwise kInvalidArgument with a message naming
 // the problem (missing timestamp, no v1 signature, bad timestamp, outside the tolerance, no
-// matching signature, no secrets). `now` defaults to the system clock.
+// matching signature, no secrets, an empty secret). `now` defaults to the system clock.
 connectrpc::Status VerifyWebhookSignature(
     std::string_view payload, std::string_view signature_header,
     const std::vector<std::string>& secrets,
