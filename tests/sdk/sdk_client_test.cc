@@ -398,6 +398,27 @@ TEST_F(SdkClientTest, WatchGivesUpAfterTheReconnectBudget) {
   EXPECT_EQ(server_.state().watch_connections, 3);
 }
 
+TEST_F(SdkClientTest, WatchTimeoutBoundsTheWholeWatch) {
+  // The caller's deadline running out must end the watch, not trigger reconnections that each
+  // get a fresh deadline.
+  server_.state().watch_failures = 0;
+  server_.state().watch_stall_ms = 3000;
+  Client client = MakeClient();
+  WatchOptions options;
+  options.call_options.timeout = milliseconds(300);
+  JobWatch watch = client.jobs().WatchJob("job_1", options);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<connectrpc::Code> codes;
+  for (const auto& event : watch) codes.push_back(event.status().code());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(codes.empty());
+  EXPECT_EQ(codes.front(), connectrpc::Code::kOk);  // the snapshot
+  EXPECT_EQ(codes.back(), connectrpc::Code::kDeadlineExceeded);
+  EXPECT_EQ(watch.reconnects(), 0);
+  EXPECT_EQ(server_.state().watch_connections, 1);
+  EXPECT_LT(elapsed, milliseconds(2500));
+}
+
 TEST_F(SdkClientTest, VideoWatchFiltersHeartbeats) {
   Client client = MakeClient();
   std::vector<std::string> events;

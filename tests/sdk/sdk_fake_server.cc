@@ -88,12 +88,14 @@ class FakeJobs : public v1::JobServiceHandler {
                            connectrpc::ServerWriter<v1::WatchJobResponse>& writer) override {
     int connection = 0;
     int failures = 0;
+    int stall_ms = 0;
     {
       std::lock_guard<std::mutex> lock(state_->mu);
       state_->calls.push_back(
           {std::string(context.method().procedure), context.request_headers(), {}});
       connection = ++state_->watch_connections;
       failures = state_->watch_failures;
+      stall_ms = state_->watch_stall_ms;
     }
     auto send = [&](v1::WatchEventType event, v1::JobStatus status) {
       v1::WatchJobResponse response;
@@ -103,6 +105,9 @@ class FakeJobs : public v1::JobServiceHandler {
       return writer.Write(response);
     };
     send(v1::WATCH_EVENT_TYPE_SNAPSHOT, v1::JOB_STATUS_PROCESSING);
+    if (stall_ms > 0 && !context.SleepFor(std::chrono::milliseconds(stall_ms))) {
+      return context.CancelledStatus();
+    }
     send(v1::WATCH_EVENT_TYPE_HEARTBEAT, v1::JOB_STATUS_PROCESSING);
     if (connection <= failures) {
       send(v1::WATCH_EVENT_TYPE_PROGRESS, v1::JOB_STATUS_PROCESSING);

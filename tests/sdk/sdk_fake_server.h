@@ -35,6 +35,8 @@ struct FakeState {
   // Watch: connections opened; the first `watch_failures` connections end with unavailable.
   int watch_connections = 0;
   int watch_failures = 1;
+  // When positive, every Watch connection stalls this long after its snapshot (until cancelled).
+  int watch_stall_ms = 0;
 
   std::vector<Recorded> Calls();
 };

@@ -36,8 +36,10 @@ struct WatchOptions {
   bool include_heartbeats = false;
   // Reconnections allowed over the whole watch (never reset); 0 disables reconnection.
   int max_reconnects = 5;
-  // Per-connection call options (headers, cancellation, an optional deadline). Streams have no
-  // deadline by default.
+  // Call options of every connection (headers, cancellation, an optional deadline). A timeout
+  // bounds the whole watch, reconnections included: each new connection gets only the time
+  // left, and once it is used up the watch ends with kDeadlineExceeded instead of reconnecting.
+  // Streams have no deadline by default.
   connectrpc::CallOptions call_options;
 };
 
@@ -64,6 +66,9 @@ class WatchStream {
         sleep_(sleep ? std::move(sleep) : DefaultSleep()) {
     if (!options_.call_options.cancellation) {
       options_.call_options.cancellation = std::make_shared<connectrpc::CancellationToken>();
+    }
+    if (options_.call_options.timeout) {
+      deadline_ = std::chrono::steady_clock::now() + *options_.call_options.timeout;
     }
   }
   WatchStream(WatchStream&&) noexcept = default;
@@ -113,7 +118,22 @@ class WatchStream {
   bool Next() {
     has_current_ = false;
     while (!finished_) {
-      if (!reader_.has_value()) reader_.emplace(open_(options_.call_options));
+      if (!reader_.has_value()) {
+        connectrpc::CallOptions call_options = options_.call_options;
+        if (deadline_) {
+          const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              *deadline_ - std::chrono::steady_clock::now());
+          if (left.count() <= 0) {
+            finished_ = true;
+            current_.emplace(connectrpc::Status(connectrpc::Code::kDeadlineExceeded,
+                                                "transcodely: the watch's deadline was exceeded"));
+            has_current_ = true;
+            return true;
+          }
+          call_options.timeout = left;
+        }
+        reader_.emplace(open_(call_options));
+      }
       Response response;
       if (reader_->Read(&response)) {
         if (!options_.include_heartbeats && IsHeartbeat(response)) continue;
@@ -124,8 +144,14 @@ class WatchStream {
       connectrpc::Status status = reader_->status();
       reader_.reset();
       if (status.ok()) break;
+      // The caller's own deadline running out is not a transport blip: do not reconnect. With a
+      // deadline set, kDeadlineExceeded is that deadline (the server enforces the
+      // Connect-Timeout-Ms it was sent, possibly a moment before the client does).
+      const bool deadline_passed =
+          deadline_ && (status.code() == connectrpc::Code::kDeadlineExceeded ||
+                        std::chrono::steady_clock::now() >= *deadline_);
       if (IsReconnectable(status) && reconnects_ < options_.max_reconnects &&
-          !options_.call_options.cancellation->cancelled()) {
+          !options_.call_options.cancellation->cancelled() && !deadline_passed) {
         ++reconnects_;
         sleep_(ReconnectDelay(reconnects_, UniformRandom()));
         continue;
@@ -142,6 +168,7 @@ class WatchStream {
   OpenFunction open_;
   WatchOptions options_;
   SleepFunction sleep_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the whole watch
   std::optional<connectrpc::ServerStreamReader<Response>> reader_;
   std::optional<connectrpc::Result<Response>> current_;
   bool begun_ = false;
