@@ -382,6 +382,14 @@ Result<std::shared_ptr<Transport>> MakeHttp1Transport(std::string host, uint16_t
                                      options.ca_file.empty() ? "" : " from ", options.ca_file, ": ",
                                      ec.message()));
     }
+    if (!ec && !options.ca_pem.empty()) {
+      tls_context->add_certificate_authority(
+          asio::buffer(options.ca_pem.data(), options.ca_pem.size()), ec);
+    }
+    if (ec) {
+      return Status(Code::kInvalidArgument,
+                    internal::StrCat("TLS: invalid ca_pem: ", ec.message()));
+    }
     tls_context->set_verify_mode(
         options.verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none, ec);
   }

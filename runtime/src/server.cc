@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -129,7 +130,7 @@ struct Route {
   RouteHandler handler;
 };
 
-class Session;
+class SessionBase;
 
 class ServerImpl {
  public:
@@ -147,12 +148,13 @@ class ServerImpl {
 
   std::mutex mu;
   std::condition_variable cv;
-  std::unordered_set<std::shared_ptr<Session>> sessions;
+  std::unordered_set<std::shared_ptr<SessionBase>> sessions;
+  std::unique_ptr<asio::ssl::context> tls_context;  // set when serving HTTPS
   bool started = false;
   bool stopped = false;
 
   void Accept();
-  void Forget(const std::shared_ptr<Session>& session) {
+  void Forget(const std::shared_ptr<SessionBase>& session) {
     std::lock_guard<std::mutex> lock(mu);
     sessions.erase(session);
     cv.notify_all();
@@ -164,35 +166,53 @@ class ServerImpl {
   void RunHandler(const Route& route, std::shared_ptr<ServerCallImpl> call);
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// What the server needs of a connection, whatever its stream type.
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
-  Session(ServerImpl* server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+  virtual ~SessionBase() = default;
+  // Serves requests until the connection closes.
+  virtual awaitable<void> Run() = 0;
+  // On the session's executor: closes the connection if it is between requests.
+  virtual void CloseIfIdle() = 0;
+  // On the session's executor: ends the active call and closes the connection.
+  virtual void Abort() = 0;
+  virtual asio::any_io_executor executor() = 0;
+};
+
+// One connection: plain TCP (Stream = beast::tcp_stream) or TLS (beast::ssl_stream over it).
+template <typename Stream>
+class Session final : public SessionBase {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <typename... StreamArgs>
+  Session(ServerImpl* server, StreamArgs&&... stream_args)
+      : server_(server), stream_(std::forward<StreamArgs>(stream_args)...) {
     boost::system::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
+    auto endpoint = Lowest().socket().remote_endpoint(ec);
     if (!ec) peer_ = internal::StrCat(endpoint.address().to_string(), ":", endpoint.port());
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    Lowest().socket().set_option(tcp::no_delay(true), ec);
     // Beast sizes each socket read by the buffer's free capacity (at least 512 bytes); start
     // large so a big body takes a few reads, not hundreds.
     buffer_.reserve(kReadBufferBytes);
   }
 
-  awaitable<void> Run();
-  // On the session's executor: closes the connection if it is between requests.
-  void CloseIfIdle() {
+  awaitable<void> Run() override;
+  void CloseIfIdle() override {
     if (idle_) Close();
   }
-  // On the session's executor: ends the active call and closes the connection.
-  void Abort() {
+  void Abort() override {
     if (active_call_) active_call_->Abort(Status(Code::kUnavailable, "server is shutting down"));
     Close();
   }
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  asio::any_io_executor executor() override { return stream_.get_executor(); }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
   void Close() {
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Lowest().socket().close(ec);
   }
   // Serves one request; returns false when the connection must be closed.
   awaitable<bool> Serve(http::request<http::string_body>& request,
@@ -207,22 +227,33 @@ class Session : public std::enable_shared_from_this<Session> {
                                 bool keep_alive);
 
   ServerImpl* server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::string peer_;
   bool idle_ = false;
   std::shared_ptr<ServerCallImpl> active_call_;
 };
 
-awaitable<void> Session::Run() {
+template <typename Stream>
+awaitable<void> Session<Stream>::Run() {
   auto self = shared_from_this();
   const ServerOptions& options = server_->options;
+  if constexpr (kTls) {
+    Lowest().expires_after(options.idle_timeout);
+    auto [handshake_ec] =
+        co_await stream_.async_handshake(asio::ssl::stream_base::server, kUseTuple);
+    if (handshake_ec) {
+      Close();
+      server_->Forget(self);
+      co_return;
+    }
+  }
   while (!server_->shutting_down) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_request_body_bytes);
     idle_ = true;
-    stream_.expires_after(options.idle_timeout);
+    Lowest().expires_after(options.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
     idle_ = false;
     if (ec == http::error::header_limit) {
@@ -252,7 +283,7 @@ awaitable<void> Session::Run() {
       }
       if (body_ec) break;
     }
-    stream_.expires_never();
+    Lowest().expires_never();
     const bool keep_alive = parser.keep_alive();
     http::request<http::string_body> request = parser.release();
     bool ok = co_await Serve(request, received_at);
@@ -262,8 +293,9 @@ awaitable<void> Session::Run() {
   server_->Forget(self);
 }
 
-awaitable<bool> Session::Serve(http::request<http::string_body>& request,
-                               std::chrono::steady_clock::time_point received_at) {
+template <typename Stream>
+awaitable<bool> Session<Stream>::Serve(http::request<http::string_body>& request,
+                                       std::chrono::steady_clock::time_point received_at) {
   const unsigned version = request.version();
   const bool keep_alive = request.keep_alive() && !server_->shutting_down;
   const Route* route = nullptr;
@@ -316,8 +348,9 @@ void ServerImpl::RunHandler(const Route& route, std::shared_ptr<ServerCallImpl> 
   call->Complete(std::move(status));
 }
 
-awaitable<bool> Session::DrainCall(const std::shared_ptr<ServerCallImpl>& call, unsigned version,
-                                   bool keep_alive) {
+template <typename Stream>
+awaitable<bool> Session<Stream>::DrainCall(const std::shared_ptr<ServerCallImpl>& call,
+                                           unsigned version, bool keep_alive) {
   const CallSetup& setup = call->setup();
   bool head_written = false;
   for (;;) {
@@ -358,8 +391,9 @@ awaitable<bool> Session::DrainCall(const std::shared_ptr<ServerCallImpl>& call, 
   }
 }
 
-awaitable<bool> Session::WriteStreamHead(const CallSetup& setup, const Headers& headers,
-                                         unsigned version, bool keep_alive) {
+template <typename Stream>
+awaitable<bool> Session<Stream>::WriteStreamHead(const CallSetup& setup, const Headers& headers,
+                                                 unsigned version, bool keep_alive) {
   http::response<http::empty_body> res{http::status::ok, version};
   res.set(http::field::content_type, protocol::FormatContentType(true, setup.codec->name()));
   if (setup.response_compressor != nullptr) {
@@ -375,8 +409,9 @@ awaitable<bool> Session::WriteStreamHead(const CallSetup& setup, const Headers& 
   co_return !ec;
 }
 
-awaitable<bool> Session::WriteUnaryEnd(const CallSetup& setup, ResponseEvent& event,
-                                       unsigned version, bool keep_alive) {
+template <typename Stream>
+awaitable<bool> Session<Stream>::WriteUnaryEnd(const CallSetup& setup, ResponseEvent& event,
+                                               unsigned version, bool keep_alive) {
   http::response<http::string_body> res;
   res.version(version);
   SetMetadata(event.headers, "", &res.base());
@@ -402,9 +437,10 @@ awaitable<bool> Session::WriteUnaryEnd(const CallSetup& setup, ResponseEvent& ev
   co_return !ec && keep_alive;
 }
 
-awaitable<bool> Session::WriteRejection(const Rejection& rejection,
-                                        const http::fields& request_fields, unsigned version,
-                                        bool keep_alive) {
+template <typename Stream>
+awaitable<bool> Session<Stream>::WriteRejection(const Rejection& rejection,
+                                                const http::fields& request_fields,
+                                                unsigned version, bool keep_alive) {
   http::response<http::string_body> res;
   res.version(version);
   SetMetadata(rejection.headers, "", &res.base());
@@ -587,23 +623,28 @@ std::variant<Rejection, CallSetup> ServerImpl::Prepare(
 }
 
 void ServerImpl::Accept() {
-  acceptor->async_accept(asio::make_strand(ioc),
-                         [this](boost::system::error_code ec, tcp::socket socket) {
-                           if (ec) {
-                             if (ec == asio::error::operation_aborted || !acceptor->is_open())
-                               return;
-                             Accept();
-                             return;
-                           }
-                           if (shutting_down) return;
-                           auto session = std::make_shared<Session>(this, std::move(socket));
-                           {
-                             std::lock_guard<std::mutex> lock(mu);
-                             sessions.insert(session);
-                           }
-                           asio::co_spawn(session->executor(), session->Run(), asio::detached);
-                           Accept();
-                         });
+  acceptor->async_accept(
+      asio::make_strand(ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+          Accept();
+          return;
+        }
+        if (shutting_down) return;
+        std::shared_ptr<SessionBase> session;
+        if (tls_context) {
+          session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+              this, std::move(socket), *tls_context);
+        } else {
+          session = std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket));
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          sessions.insert(session);
+        }
+        asio::co_spawn(session->executor(), session->Run(), asio::detached);
+        Accept();
+      });
 }
 
 }  // namespace internal
@@ -635,6 +676,26 @@ Status Server::Listen(std::string_view host, uint16_t port) {
       return Status(Code::kInvalidArgument, internal::StrCat("cannot resolve listen host ", host));
     }
     address = results.begin()->endpoint().address();
+  }
+  if (!impl_->options.tls_certificate_chain_pem.empty() ||
+      !impl_->options.tls_private_key_pem.empty()) {
+    auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                             asio::ssl::context::no_tlsv1_1,
+                         ec);
+    const std::string& chain = impl_->options.tls_certificate_chain_pem;
+    const std::string& key = impl_->options.tls_private_key_pem;
+    if (!ec) context->use_certificate_chain(asio::buffer(chain.data(), chain.size()), ec);
+    if (!ec) {
+      context->use_private_key(asio::buffer(key.data(), key.size()), asio::ssl::context::pem, ec);
+    }
+    if (ec) {
+      return Status(
+          Code::kInvalidArgument,
+          internal::StrCat("TLS: cannot use the server certificate and key: ", ec.message()));
+    }
+    impl_->tls_context = std::move(context);
   }
   tcp::endpoint endpoint(address, port);
   tcp::acceptor acceptor(impl_->ioc);
@@ -686,12 +747,12 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
       asio::post(session->executor(), [session, action] { action(*session); });
     }
   };
-  for_each_session([](internal::Session& s) { s.CloseIfIdle(); });
+  for_each_session([](internal::SessionBase& s) { s.CloseIfIdle(); });
   {
     std::unique_lock<std::mutex> lock(impl.mu);
     impl.cv.wait_for(lock, grace, [&impl] { return impl.sessions.empty(); });
   }
-  for_each_session([](internal::Session& s) { s.Abort(); });
+  for_each_session([](internal::SessionBase& s) { s.Abort(); });
   {
     std::unique_lock<std::mutex> lock(impl.mu);
     impl.cv.wait_for(lock, std::chrono::seconds(5), [&impl] { return impl.sessions.empty(); });

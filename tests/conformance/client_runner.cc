@@ -370,9 +370,7 @@ std::optional<std::string> CheckSupported(const v1::ClientCompatRequest& request
       request.compression() != v1::COMPRESSION_UNSPECIFIED) {
     return "unsupported compression " + v1::Compression_Name(request.compression());
   }
-  if (!request.server_tls_cert().empty() || request.has_client_tls_creds()) {
-    return "TLS is not supported";
-  }
+  if (request.has_client_tls_creds()) return "TLS client certificates are not supported";
   if (request.stream_type() == v1::STREAM_TYPE_FULL_DUPLEX_BIDI_STREAM) {
     return "full-duplex bidi streams need HTTP/2, which is not supported";
   }
@@ -390,9 +388,12 @@ Result<std::shared_ptr<Client>> ClientRunner::GetClient(const v1::ClientCompatRe
   const bool gzip = request.compression() == v1::COMPRESSION_GZIP;
   std::string host = request.host().empty() ? "127.0.0.1" : request.host();
   if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
-  const std::string url = "http://" + host + ":" + std::to_string(request.port());
+  const bool tls = !request.server_tls_cert().empty();
+  const std::string url =
+      (tls ? "https://" : "http://") + host + ":" + std::to_string(request.port());
   const std::string key = url + "|" + (json ? "json" : "proto") + "|" + (gzip ? "gzip" : "id") +
-                          "|" + std::to_string(request.message_receive_limit());
+                          "|" + std::to_string(request.message_receive_limit()) + "|" +
+                          request.server_tls_cert();
 
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = clients_.find(key); it != clients_.end()) return it->second;
@@ -402,6 +403,8 @@ Result<std::shared_ptr<Client>> ClientRunner::GetClient(const v1::ClientCompatRe
   if (request.message_receive_limit() > 0) {
     options.max_receive_message_bytes = request.message_receive_limit();
   }
+  // Trust exactly the runner's self-signed certificate.
+  if (tls) options.transport_options.ca_pem = request.server_tls_cert();
   Result<std::shared_ptr<Client>> client = Client::Create(url, std::move(options));
   if (client.ok()) clients_.emplace(key, *client);
   return client;

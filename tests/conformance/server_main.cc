@@ -45,8 +45,8 @@ int Run() {
     std::fprintf(stderr, "conformance-server: malformed ServerCompatRequest\n");
     return 1;
   }
-  if (request.use_tls()) {
-    std::fprintf(stderr, "conformance-server: TLS is not supported\n");
+  if (request.use_tls() && !request.client_tls_cert().empty()) {
+    std::fprintf(stderr, "conformance-server: TLS client certificates are not supported\n");
     return 1;
   }
   if (request.http_version() > v1::HTTP_VERSION_1) {
@@ -66,6 +66,10 @@ int Run() {
   // The reference client keeps 4 x GOMAXPROCS calls in flight, many of them sleeping.
   options.io_threads = 2;
   options.handler_threads = 64;
+  if (request.use_tls()) {
+    options.tls_certificate_chain_pem = request.server_creds().cert();
+    options.tls_private_key_pem = request.server_creds().key();
+  }
 
   connectrpc::Server server(options);
   v1::RegisterConformanceServiceHandler(server,
@@ -79,6 +83,7 @@ int Run() {
   v1::ServerCompatResponse response;
   response.set_host(kHost);
   response.set_port(server.port());
+  if (request.use_tls()) response.set_pem_cert(request.server_creds().cert());
   if (!conformance::WriteFrame(STDOUT_FILENO, response)) {
     std::fprintf(stderr, "conformance-server: cannot write ServerCompatResponse\n");
     server.Shutdown(std::chrono::milliseconds(0));

@@ -9,10 +9,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "connectrpc/client.h"
+#include "connectrpc/server.h"
 #include "e2e/v1/echo.connect.h"
+#include "echo_handler.h"
 
 namespace e2e::v1 {
 namespace {
@@ -102,6 +106,57 @@ TEST_F(TlsTest, VerificationCanBeTurnedOffForTests) {
   options.transport_options.verify_peer = false;
   auto response = Say("localhost", options);
   EXPECT_TRUE(response.ok()) << response.status().ToString();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(TlsTest, OurClientAndServerOverTls) {
+  connectrpc::ServerOptions server_options;
+  server_options.tls_certificate_chain_pem = ReadFile(cert_);
+  server_options.tls_private_key_pem = ReadFile(key_);
+  connectrpc::Server server(server_options);
+  RegisterEchoServiceHandler(server, std::make_shared<EchoHandler>());
+  ASSERT_TRUE(server.Listen("127.0.0.1", 0).ok());
+  server.Start();
+
+  connectrpc::ClientOptions options;
+  options.transport_options.ca_pem = server_options.tls_certificate_chain_pem;
+  auto client =
+      connectrpc::Client::Create("https://localhost:" + std::to_string(server.port()), options);
+  ASSERT_TRUE(client.ok());
+  EchoServiceClient echo(*client);
+  SayRequest request;
+  request.set_text("secret handshake");
+  auto response = echo.Say(request);
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->text(), "secret handshake");
+  CountRequest count;
+  count.set_n(3);
+  int received = 0;
+  for (const auto& message : echo.Count(count)) {
+    ASSERT_TRUE(message.ok()) << message.status().ToString();
+    ++received;
+  }
+  EXPECT_EQ(received, 3);
+
+  // A plain-HTTP client cannot talk to the TLS server.
+  auto plain = connectrpc::Client::Create("http://127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_FALSE(EchoServiceClient(*plain).Say(request).ok());
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(TlsServerTest, BadCertificateIsRefusedAtListen) {
+  connectrpc::ServerOptions options;
+  options.tls_certificate_chain_pem = "not a certificate";
+  options.tls_private_key_pem = "not a key";
+  connectrpc::Server server(options);
+  connectrpc::Status status = server.Listen("127.0.0.1", 0);
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument) << status.ToString();
 }
 
 }  // namespace

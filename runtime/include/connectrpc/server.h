@@ -58,6 +58,10 @@ struct ServerOptions {
   // How long a connection may wait for the next request (or the rest of one) before it is closed.
   std::chrono::milliseconds idle_timeout{60'000};
   std::vector<std::shared_ptr<ServerInterceptor>> interceptors;
+  // Serve HTTPS with this PEM certificate chain (leaf first) and PEM private key; both empty
+  // serves plain HTTP.
+  std::string tls_certificate_chain_pem;
+  std::string tls_private_key_pem;
   // Extra codecs, looked up by name before the built-in "proto" and "json" (so a codec named
   // "json" replaces the built-in JSON codec). Each must outlive the server.
   std::vector<const Codec*> codecs;

@@ -34,9 +34,11 @@ struct TransportOptions {
   // Largest response header block accepted.
   size_t max_response_header_bytes = 64u << 10;
   // TLS (https:// URLs): verify the server certificate and host name against the system store
-  // (or `ca_file` when set). Turning verification off is for tests only.
+  // (or `ca_file` when set; `ca_pem` adds to either). Turning verification off is for tests only.
   bool verify_peer = true;
   std::string ca_file;
+  // Extra trusted certificates in PEM form (e.g. a private CA or a test server's certificate).
+  std::string ca_pem;
 };
 
 struct HttpRequestHead {
