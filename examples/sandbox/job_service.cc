@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -237,6 +238,20 @@ Status JobService::Watch(connectrpc::ServerContext& context,
   if (Status s = ValidateRequest(request); !s.ok()) return s;
   auto record = LoadOwnJob(request.id());
   if (!record.ok()) return record.status();
+
+  // Claim a watch slot for the life of the stream (see JobServiceOptions).
+  struct Slot {
+    std::atomic<int>& count;
+    ~Slot() { count.fetch_sub(1); }
+  };
+  const int running = active_watches_.fetch_add(1) + 1;
+  Slot slot{active_watches_};
+  if (options_.max_concurrent_watches > 0 && running > options_.max_concurrent_watches) {
+    return MakeError(Code::kResourceExhausted, "too_many_watches",
+                     "too many Watch streams are open (at most " +
+                         std::to_string(options_.max_concurrent_watches) +
+                         "); close one and retry");
+  }
 
   auto send = [&writer](const Job& job, transcodely::v1::WatchEventType event, int64_t now) {
     transcodely::v1::WatchJobResponse message;

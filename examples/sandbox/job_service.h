@@ -3,6 +3,7 @@
 #ifndef EXAMPLES_SANDBOX_JOB_SERVICE_H_
 #define EXAMPLES_SANDBOX_JOB_SERVICE_H_
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -17,6 +18,11 @@ struct JobServiceOptions {
   std::chrono::milliseconds job_duration{4000};
   // Watch sends a heartbeat after this long without other events.
   std::chrono::milliseconds heartbeat_interval{1000};
+  // Watches running at once; more are refused with resource_exhausted. Each one holds a handler
+  // thread for its whole life, so without a limit a few watches of jobs awaiting confirmation
+  // would take every thread and the server could no longer answer anything (not even the
+  // Confirm that would end them). 0: no limit.
+  int max_concurrent_watches = 0;
 };
 
 // The largest accepted idempotency key.
@@ -52,6 +58,7 @@ class JobService : public transcodely::v1::JobServiceHandler {
 
   std::shared_ptr<Store> store_;
   JobServiceOptions options_;
+  std::atomic<int> active_watches_{0};
 };
 
 }  // namespace sandbox

@@ -1,5 +1,6 @@
 #include "sandbox_server.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -57,6 +58,8 @@ connectrpc::Result<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxOptions
   JobServiceOptions job_options;
   job_options.job_duration = options.job_duration;
   job_options.heartbeat_interval = options.heartbeat_interval;
+  // Keep at least half of the handler threads for unary calls.
+  job_options.max_concurrent_watches = std::max(1, options.handler_threads / 2);
   transcodely::v1::RegisterJobServiceHandler(
       server, std::make_shared<JobService>(sandbox->store_, job_options));
   transcodely::v1::RegisterAPIKeyServiceHandler(server,

@@ -249,6 +249,37 @@ TEST_F(JobTest, WatchSendsHeartbeatsWhileWaiting) {
   stream.Cancel();
 }
 
+TEST_F(JobTest, WatchesCannotTakeEveryHandlerThread) {
+  // handler_threads is 4: at most 2 watches run at once, and unary calls (here the Confirm that
+  // ends the wait) are still served while they do.
+  transcodely::v1::CreateJobRequest create = ValidJob();
+  create.set_delayed_start(true);
+  auto created = jobs_->Create(create, As(test_key_));
+  ASSERT_TRUE(created.ok());
+  transcodely::v1::WatchJobRequest request;
+  request.set_id(created->job().id());
+  std::vector<connectrpc::ServerStreamReader<transcodely::v1::WatchJobResponse>> open;
+  transcodely::v1::WatchJobResponse message;
+  for (int i = 0; i < 4; ++i) {
+    open.push_back(jobs_->Watch(request, As(test_key_)));
+    if (i < 2) {
+      ASSERT_TRUE(open.back().Read(&message)) << open.back().status().ToString();
+      EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+    } else {
+      EXPECT_FALSE(open.back().Read(&message));
+      EXPECT_EQ(open.back().status().code(), Code::kResourceExhausted);
+      EXPECT_EQ(Details(open.back().status()).code(), "too_many_watches");
+    }
+  }
+  transcodely::v1::ConfirmJobRequest confirm;
+  confirm.set_id(created->job().id());
+  connectrpc::CallOptions options = As(test_key_);
+  options.timeout = std::chrono::milliseconds(3000);
+  auto confirmed = jobs_->Confirm(confirm, options);
+  EXPECT_TRUE(confirmed.ok()) << confirmed.status().ToString();
+  for (auto& stream : open) stream.Cancel();
+}
+
 TEST_F(JobTest, WatchOfUnknownJobFails) {
   transcodely::v1::WatchJobRequest request;
   request.set_id("job_unknown");
