@@ -22,7 +22,8 @@ struct SandboxOptions {
   std::string data_path = "transcodely-sandbox.db";  // ":memory:" is ephemeral
   std::chrono::milliseconds job_duration{4000};
   std::chrono::milliseconds heartbeat_interval{1000};
-  int handler_threads = 16;
+  // Each Watch holds a handler thread while it runs; half of them may serve watches.
+  int handler_threads = 64;
 };
 
 // The secrets of the keys minted on the first start of a data file.
