@@ -229,10 +229,8 @@ class StreamCallImpl final : public internal::StreamCall {
       // Drain the (normally empty) rest of the body so the connection can be reused.
       std::string rest;
       Result<bool> more = exchange_->ReadBody(&rest);
-      if (!more.ok() || *more || !rest.empty()) {
-        if (more.ok() && (!rest.empty() || *more)) {
-          status_ = Status(Code::kInternal, "protocol error: data after the end-stream message");
-        }
+      if (more.ok() && (*more || !rest.empty())) {
+        status_ = Status(Code::kInternal, "protocol error: data after the end-stream message");
       }
     }
     cancel_link_.Detach();

@@ -449,9 +449,6 @@ awaitable<bool> Session<Stream>::WriteRejection(const Rejection& rejection,
     CopyFields(request_fields, &request_headers);
     Decorate(server_->options, request_headers, &res.base());
   }
-  for (const auto& [key, value] : rejection.headers) {
-    if (key == "allow" || key == "accept-post") res.set(key, value);
-  }
   if (rejection.streaming) {
     res.result(http::status::ok);
     res.set(http::field::content_type, protocol::FormatContentType(true, rejection.stream_codec));
