@@ -7,13 +7,14 @@
 #include "connectrpc/server.h"
 #include "greet/v1/greet.connect.h"
 
-class Greeter : public greet::v1::GreetServiceHandler {
+// A coroutine handler: it runs on the server's I/O thread, with no thread hop per call.
+class Greeter : public greet::v1::GreetServiceAsyncHandler {
  public:
-  connectrpc::Status Greet(connectrpc::ServerContext& /*context*/,
-                           const greet::v1::GreetRequest& request,
-                           greet::v1::GreetResponse* response) override {
+  connectrpc::Task<connectrpc::Status> Greet(connectrpc::ServerContext& /*context*/,
+                                             const greet::v1::GreetRequest& request,
+                                             greet::v1::GreetResponse* response) override {
     response->set_greeting("Hello, " + request.name() + "!");
-    return connectrpc::Status();
+    co_return connectrpc::Status();
   }
 };
 

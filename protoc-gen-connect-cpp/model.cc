@@ -106,6 +106,7 @@ ServiceModel BuildService(const ServiceDescriptor* service) {
   s.name_const = ServiceNameConstant(service);
   s.client_class = ClientClassName(service);
   s.handler_class = HandlerClassName(service);
+  s.async_handler_class = AsyncHandlerClassName(service);
   s.register_func = RegisterFunctionName(service);
   s.comments = Comments(service);
   for (int i = 0; i < service->method_count(); ++i) {

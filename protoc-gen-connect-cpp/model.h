@@ -33,6 +33,7 @@ struct ServiceModel {
   std::string name_const;      // "kEchoServiceName"
   std::string client_class;    // "EchoServiceClient"
   std::string handler_class;   // "EchoServiceHandler"
+  std::string async_handler_class;  // "EchoServiceAsyncHandler"
   std::string register_func;   // "RegisterEchoServiceHandler"
   std::vector<std::string> comments;
   std::vector<MethodModel> methods;

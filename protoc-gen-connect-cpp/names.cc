@@ -136,6 +136,10 @@ std::string HandlerClassName(const ServiceDescriptor* service) {
   return service->name() + "Handler";
 }
 
+std::string AsyncHandlerClassName(const ServiceDescriptor* service) {
+  return service->name() + "AsyncHandler";
+}
+
 std::string RegisterFunctionName(const ServiceDescriptor* service) {
   return "Register" + service->name() + "Handler";
 }

@@ -34,6 +34,7 @@ std::string QualifiedMessageType(const google::protobuf::Descriptor* message);
 // "kEchoServiceName".
 std::string ClientClassName(const google::protobuf::ServiceDescriptor* service);
 std::string HandlerClassName(const google::protobuf::ServiceDescriptor* service);
+std::string AsyncHandlerClassName(const google::protobuf::ServiceDescriptor* service);
 std::string RegisterFunctionName(const google::protobuf::ServiceDescriptor* service);
 std::string ServiceNameConstant(const google::protobuf::ServiceDescriptor* service);
 

@@ -78,8 +78,8 @@ transcodely::v1::APIKey ApiKeyToProto(const ApiKeyRecord& key) {
   return proto;
 }
 
-connectrpc::Result<ApiKeyRecord> ApiKeyService::LoadOwnKey(const std::string& id) {
-  const Caller* caller = CurrentCaller();
+connectrpc::Result<ApiKeyRecord> ApiKeyService::LoadOwnKey(const connectrpc::ServerContext& context, const std::string& id) {
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   auto found = store_->GetApiKey(id);
   if (!found.ok()) return found.status();
@@ -90,10 +90,10 @@ connectrpc::Result<ApiKeyRecord> ApiKeyService::LoadOwnKey(const std::string& id
   return std::move(**found);
 }
 
-Status ApiKeyService::Create(connectrpc::ServerContext&,
+Status ApiKeyService::Create(connectrpc::ServerContext& context,
                              const transcodely::v1::CreateAPIKeyRequest& request,
                              transcodely::v1::CreateAPIKeyResponse* response) {
-  const Caller* caller = CurrentCaller();
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   // The official SDKs never send `environment`: it defaults to the calling key's.
   transcodely::v1::CreateAPIKeyRequest effective = request;
@@ -139,20 +139,20 @@ Status ApiKeyService::Create(connectrpc::ServerContext&,
   return Status();
 }
 
-Status ApiKeyService::Get(connectrpc::ServerContext&,
+Status ApiKeyService::Get(connectrpc::ServerContext& context,
                           const transcodely::v1::GetAPIKeyRequest& request,
                           transcodely::v1::GetAPIKeyResponse* response) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto key = LoadOwnKey(request.id());
+  auto key = LoadOwnKey(context, request.id());
   if (!key.ok()) return key.status();
   *response->mutable_api_key() = ApiKeyToProto(*key);
   return Status();
 }
 
-Status ApiKeyService::List(connectrpc::ServerContext&,
+Status ApiKeyService::List(connectrpc::ServerContext& context,
                            const transcodely::v1::ListAPIKeysRequest& request,
                            transcodely::v1::ListAPIKeysResponse* response) {
-  const Caller* caller = CurrentCaller();
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   if (Status s = ValidateRequest(request); !s.ok()) return s;
   if (request.has_environment() &&
@@ -176,11 +176,11 @@ Status ApiKeyService::List(connectrpc::ServerContext&,
   return Status();
 }
 
-Status ApiKeyService::Revoke(connectrpc::ServerContext&,
+Status ApiKeyService::Revoke(connectrpc::ServerContext& context,
                              const transcodely::v1::RevokeAPIKeyRequest& request,
                              transcodely::v1::RevokeAPIKeyResponse* response) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto key = LoadOwnKey(request.id());
+  auto key = LoadOwnKey(context, request.id());
   if (!key.ok()) return key.status();
   auto revoked = store_->RevokeApiKey(request.id(), request.reason(), NowMillis());
   if (!revoked.ok() || !revoked->has_value()) return Internal("could not revoke the API key");

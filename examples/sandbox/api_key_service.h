@@ -40,7 +40,8 @@ class ApiKeyService : public transcodely::v1::APIKeyServiceHandler {
 
  private:
   // The caller's key of `id`: not_found if missing, wrong_environment if of the other one.
-  connectrpc::Result<ApiKeyRecord> LoadOwnKey(const std::string& id);
+  connectrpc::Result<ApiKeyRecord> LoadOwnKey(const connectrpc::ServerContext& context,
+                                                   const std::string& id);
 
   std::shared_ptr<Store> store_;
 };

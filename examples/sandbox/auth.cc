@@ -12,8 +12,6 @@
 namespace sandbox {
 namespace {
 
-thread_local const Caller* current_caller = nullptr;
-
 constexpr std::string_view kHealthServicePrefix = "/transcodely.v1.HealthService/";
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -81,21 +79,19 @@ connectrpc::Status WrongEnvironment(Environment resource, Environment caller) {
                                                   std::string(EnvironmentName(caller)) + " key");
 }
 
-const Caller* CurrentCaller() { return current_caller; }
-
-ScopedCaller::ScopedCaller(const Caller* caller) : previous_(current_caller) {
-  current_caller = caller;
+const Caller* CallerOf(const connectrpc::ServerContext& context) {
+  return context.GetValue<Caller>();
 }
 
-ScopedCaller::~ScopedCaller() { current_caller = previous_; }
-
-connectrpc::Status AuthInterceptor::Intercept(connectrpc::ServerContext& context,
-                                              const std::function<connectrpc::Status()>& next) {
-  if (context.method().procedure.starts_with(kHealthServicePrefix)) return next();
-  connectrpc::Result<Caller> caller = Authenticate(*store_, context.request_headers(), NowMillis());
-  if (!caller.ok()) return caller.status();
-  ScopedCaller scope(&*caller);
-  return next();
+connectrpc::Task<connectrpc::Status> AuthInterceptor::Intercept(connectrpc::ServerContext& context,
+                                                                connectrpc::ServerNext next) {
+  if (!context.method().procedure.starts_with(kHealthServicePrefix)) {
+    connectrpc::Result<Caller> caller =
+        Authenticate(*store_, context.request_headers(), NowMillis());
+    if (!caller.ok()) co_return caller.status();
+    context.SetValue(std::move(*caller));
+  }
+  co_return co_await next();
 }
 
 }  // namespace sandbox

@@ -36,29 +36,17 @@ connectrpc::Result<Caller> Authenticate(Store& store, const connectrpc::Headers&
 // with a key of `caller` environment.
 connectrpc::Status WrongEnvironment(Environment resource, Environment caller);
 
-// The caller of the RPC running on this thread, set by AuthInterceptor (or ScopedCaller);
-// nullptr outside an authenticated call.
-const Caller* CurrentCaller();
-
-// Makes `caller` the current caller of this thread for the scope's lifetime.
-class ScopedCaller {
- public:
-  explicit ScopedCaller(const Caller* caller);
-  ~ScopedCaller();
-  ScopedCaller(const ScopedCaller&) = delete;
-  ScopedCaller& operator=(const ScopedCaller&) = delete;
-
- private:
-  const Caller* previous_;
-};
+// The authenticated caller of the call, set by AuthInterceptor; nullptr outside an authenticated
+// call.
+const Caller* CallerOf(const connectrpc::ServerContext& context);
 
 // Authenticates every call except transcodely.v1.HealthService ones and runs the handler with
-// the caller set (CurrentCaller()).
+// the caller set (CallerOf(context)).
 class AuthInterceptor : public connectrpc::ServerInterceptor {
  public:
   explicit AuthInterceptor(std::shared_ptr<Store> store) : store_(std::move(store)) {}
-  connectrpc::Status Intercept(connectrpc::ServerContext& context,
-                               const std::function<connectrpc::Status()>& next) override;
+  connectrpc::Task<connectrpc::Status> Intercept(connectrpc::ServerContext& context,
+                                                 connectrpc::ServerNext next) override;
 
  private:
   std::shared_ptr<Store> store_;

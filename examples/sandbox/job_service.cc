@@ -104,8 +104,8 @@ std::string StatusWord(JobStatus status) {
 
 }  // namespace
 
-connectrpc::Result<JobRecord> JobService::LoadOwnJob(const std::string& id) {
-  const Caller* caller = CurrentCaller();
+connectrpc::Result<JobRecord> JobService::LoadOwnJob(const connectrpc::ServerContext& context, const std::string& id) {
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   auto found = store_->GetJob(id);
   if (!found.ok()) return Internal("could not read the job");
@@ -119,7 +119,7 @@ connectrpc::Result<JobRecord> JobService::LoadOwnJob(const std::string& id) {
 Status JobService::Create(connectrpc::ServerContext& context,
                           const transcodely::v1::CreateJobRequest& request,
                           transcodely::v1::CreateJobResponse* response) {
-  const Caller* caller = CurrentCaller();
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   auto header_key = HeaderIdempotencyKey(context.request_headers());
   if (!header_key.ok()) return header_key.status();
@@ -151,18 +151,18 @@ Status JobService::Create(connectrpc::ServerContext& context,
   return Status();
 }
 
-Status JobService::Get(connectrpc::ServerContext&, const transcodely::v1::GetJobRequest& request,
+Status JobService::Get(connectrpc::ServerContext& context, const transcodely::v1::GetJobRequest& request,
                        transcodely::v1::GetJobResponse* response) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto record = LoadOwnJob(request.id());
+  auto record = LoadOwnJob(context, request.id());
   if (!record.ok()) return record.status();
   *response->mutable_job() = BuildJob(*record, NowMillis());
   return Status();
 }
 
-Status JobService::List(connectrpc::ServerContext&, const transcodely::v1::ListJobsRequest& request,
+Status JobService::List(connectrpc::ServerContext& context, const transcodely::v1::ListJobsRequest& request,
                         transcodely::v1::ListJobsResponse* response) {
-  const Caller* caller = CurrentCaller();
+  const Caller* caller = CallerOf(context);
   if (caller == nullptr) return NoCaller();
   if (Status s = ValidateRequest(request); !s.ok()) return s;
   if (request.has_app_id() && request.app_id() != kSandboxAppId) return OtherApp(request.app_id());
@@ -184,11 +184,11 @@ Status JobService::List(connectrpc::ServerContext&, const transcodely::v1::ListJ
   return Status();
 }
 
-Status JobService::Cancel(connectrpc::ServerContext&,
+Status JobService::Cancel(connectrpc::ServerContext& context,
                           const transcodely::v1::CancelJobRequest& request,
                           transcodely::v1::CancelJobResponse* response) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto record = LoadOwnJob(request.id());
+  auto record = LoadOwnJob(context, request.id());
   if (!record.ok()) return record.status();
   int64_t now = NowMillis();
   JobState state = JobStateAt(*record, now);
@@ -203,17 +203,17 @@ Status JobService::Cancel(connectrpc::ServerContext&,
                      "job " + request.id() + " is already " +
                          StatusWord(JobStateAt(*record, now).status) + " and cannot be canceled");
   }
-  auto reloaded = LoadOwnJob(request.id());
+  auto reloaded = LoadOwnJob(context, request.id());
   if (!reloaded.ok()) return reloaded.status();
   *response->mutable_job() = BuildJob(*reloaded, now);
   return Status();
 }
 
-Status JobService::Confirm(connectrpc::ServerContext&,
+Status JobService::Confirm(connectrpc::ServerContext& context,
                            const transcodely::v1::ConfirmJobRequest& request,
                            transcodely::v1::ConfirmJobResponse* response) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto record = LoadOwnJob(request.id());
+  auto record = LoadOwnJob(context, request.id());
   if (!record.ok()) return record.status();
   int64_t now = NowMillis();
   bool marked = false;
@@ -226,7 +226,7 @@ Status JobService::Confirm(connectrpc::ServerContext&,
     return MakeError(Code::kFailedPrecondition, "job_not_awaiting_confirmation",
                      "job " + request.id() + " is not awaiting confirmation");
   }
-  auto reloaded = LoadOwnJob(request.id());
+  auto reloaded = LoadOwnJob(context, request.id());
   if (!reloaded.ok()) return reloaded.status();
   *response->mutable_job() = BuildJob(*reloaded, now);
   return Status();
@@ -236,7 +236,7 @@ Status JobService::Watch(connectrpc::ServerContext& context,
                          const transcodely::v1::WatchJobRequest& request,
                          connectrpc::ServerWriter<transcodely::v1::WatchJobResponse>& writer) {
   if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto record = LoadOwnJob(request.id());
+  auto record = LoadOwnJob(context, request.id());
   if (!record.ok()) return record.status();
 
   // Claim a watch slot for the life of the stream (see JobServiceOptions).
@@ -274,7 +274,7 @@ Status JobService::Watch(connectrpc::ServerContext& context,
     }
     if (!context.SleepFor(tick)) return context.CancelledStatus();
     // Cancel and Confirm change the stored record: read it again.
-    auto fresh = LoadOwnJob(request.id());
+    auto fresh = LoadOwnJob(context, request.id());
     if (!fresh.ok()) return fresh.status();
     now = NowMillis();
     Job next = BuildJob(*fresh, now);

@@ -54,7 +54,8 @@ class JobService : public transcodely::v1::JobServiceHandler {
 
  private:
   // The caller's job `id`: not_found if missing, wrong_environment if of the other one.
-  connectrpc::Result<JobRecord> LoadOwnJob(const std::string& id);
+  connectrpc::Result<JobRecord> LoadOwnJob(const connectrpc::ServerContext& context,
+                                                   const std::string& id);
 
   std::shared_ptr<Store> store_;
   JobServiceOptions options_;

@@ -53,15 +53,15 @@ void RegisterUnimplementedServices(connectrpc::Server& server) {
   RegisterWebhookServiceHandler(server, std::make_shared<WebhookServiceHandler>());
 }
 
-connectrpc::Status UnimplementedMessageInterceptor::Intercept(
-    connectrpc::ServerContext& context, const std::function<connectrpc::Status()>& next) {
-  connectrpc::Status status = next();
+connectrpc::Task<connectrpc::Status> UnimplementedMessageInterceptor::Intercept(
+    connectrpc::ServerContext& context, connectrpc::ServerNext next) {
+  connectrpc::Status status = co_await next();
   std::string_view procedure = context.method().procedure;
   if (status.code() != connectrpc::Code::kUnimplemented || !IsUnimplementedService(procedure)) {
-    return status;
+    co_return status;
   }
   procedure.remove_prefix(1);
-  return MakeError(connectrpc::Code::kUnimplemented, "not_implemented",
+  co_return MakeError(connectrpc::Code::kUnimplemented, "not_implemented",
                    "transcodely-sandbox does not implement " + std::string(procedure));
 }
 

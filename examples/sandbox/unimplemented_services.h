@@ -16,8 +16,8 @@ void RegisterUnimplementedServices(connectrpc::Server& server);
 // Rewrites the generic "is not implemented" answers of those services into the sandbox's text.
 class UnimplementedMessageInterceptor : public connectrpc::ServerInterceptor {
  public:
-  connectrpc::Status Intercept(connectrpc::ServerContext& context,
-                               const std::function<connectrpc::Status()>& next) override;
+  connectrpc::Task<connectrpc::Status> Intercept(connectrpc::ServerContext& context,
+                                                 connectrpc::ServerNext next) override;
 };
 
 }  // namespace sandbox

@@ -373,12 +373,12 @@ TEST_F(LoopbackTest, ReceiveLimits) {
 
 class RequireToken : public connectrpc::ServerInterceptor {
  public:
-  connectrpc::Status Intercept(connectrpc::ServerContext& context,
-                               const std::function<connectrpc::Status()>& next) override {
+  connectrpc::Task<connectrpc::Status> Intercept(connectrpc::ServerContext& context,
+                                                 connectrpc::ServerNext next) override {
     if (context.request_headers().Get("authorization").value_or("") != "Bearer t0k3n") {
-      return connectrpc::Status(Code::kUnauthenticated, "missing token");
+      co_return connectrpc::Status(Code::kUnauthenticated, "missing token");
     }
-    return next();
+    co_return co_await next();
   }
 };
 

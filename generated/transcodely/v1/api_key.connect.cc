@@ -62,32 +62,48 @@ connectrpc::Status APIKeyServiceHandler::Revoke(connectrpc::ServerContext&,
                             "transcodely.v1.APIKeyService.Revoke is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> APIKeyServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateAPIKeyRequest&,
+    ::transcodely::v1::CreateAPIKeyResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.APIKeyService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> APIKeyServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetAPIKeyRequest&,
+    ::transcodely::v1::GetAPIKeyResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.APIKeyService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> APIKeyServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListAPIKeysRequest&,
+    ::transcodely::v1::ListAPIKeysResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.APIKeyService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> APIKeyServiceAsyncHandler::Revoke(
+    connectrpc::ServerContext&, const ::transcodely::v1::RevokeAPIKeyRequest&,
+    ::transcodely::v1::RevokeAPIKeyResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.APIKeyService.Revoke is not implemented");
+}
+
 void RegisterAPIKeyServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<APIKeyServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateAPIKeyRequest, ::transcodely::v1::CreateAPIKeyResponse>(
-      kAPIKeyServiceCreateMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::CreateAPIKeyRequest& request,
-                                            ::transcodely::v1::CreateAPIKeyResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetAPIKeyRequest, ::transcodely::v1::GetAPIKeyResponse>(
-      kAPIKeyServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::GetAPIKeyRequest& request,
-                                         ::transcodely::v1::GetAPIKeyResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListAPIKeysRequest, ::transcodely::v1::ListAPIKeysResponse>(
-      kAPIKeyServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                          const ::transcodely::v1::ListAPIKeysRequest& request,
-                                          ::transcodely::v1::ListAPIKeysResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::RevokeAPIKeyRequest, ::transcodely::v1::RevokeAPIKeyResponse>(
-      kAPIKeyServiceRevokeMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::RevokeAPIKeyRequest& request,
-                                            ::transcodely::v1::RevokeAPIKeyResponse* response) {
-        return handler->Revoke(context, request, response);
-      });
+  server.Handle(kAPIKeyServiceCreateMethod, handler, &APIKeyServiceHandler::Create);
+  server.Handle(kAPIKeyServiceGetMethod, handler, &APIKeyServiceHandler::Get);
+  server.Handle(kAPIKeyServiceListMethod, handler, &APIKeyServiceHandler::List);
+  server.Handle(kAPIKeyServiceRevokeMethod, handler, &APIKeyServiceHandler::Revoke);
+}
+
+void RegisterAPIKeyServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<APIKeyServiceAsyncHandler> handler) {
+  server.Handle(kAPIKeyServiceCreateMethod, handler, &APIKeyServiceAsyncHandler::Create);
+  server.Handle(kAPIKeyServiceGetMethod, handler, &APIKeyServiceAsyncHandler::Get);
+  server.Handle(kAPIKeyServiceListMethod, handler, &APIKeyServiceAsyncHandler::List);
+  server.Handle(kAPIKeyServiceRevokeMethod, handler, &APIKeyServiceAsyncHandler::Revoke);
 }
 
 }  // namespace transcodely::v1

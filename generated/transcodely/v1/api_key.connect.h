@@ -74,8 +74,8 @@ class APIKeyServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// APIKeyServiceHandler implements the transcodely.v1.APIKeyService service. Methods that are not
-// overridden answer kUnimplemented.
+// APIKeyServiceHandler implements the transcodely.v1.APIKeyService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // APIKeyService manages the API keys of an app.
 class APIKeyServiceHandler {
@@ -103,10 +103,42 @@ class APIKeyServiceHandler {
                                     ::transcodely::v1::RevokeAPIKeyResponse* response);
 };
 
+// APIKeyServiceAsyncHandler implements the transcodely.v1.APIKeyService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// APIKeyService manages the API keys of an app.
+class APIKeyServiceAsyncHandler {
+ public:
+  virtual ~APIKeyServiceAsyncHandler() = default;
+
+  // Create issues a new API key; the secret is returned only once.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateAPIKeyRequest& request,
+      ::transcodely::v1::CreateAPIKeyResponse* response);
+
+  // Get returns one API key by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetAPIKeyRequest& request,
+      ::transcodely::v1::GetAPIKeyResponse* response);
+
+  // List returns the app's API keys, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListAPIKeysRequest& request,
+      ::transcodely::v1::ListAPIKeysResponse* response);
+
+  // Revoke disables an API key for good.
+  virtual connectrpc::Task<connectrpc::Status> Revoke(
+      connectrpc::ServerContext& context, const ::transcodely::v1::RevokeAPIKeyRequest& request,
+      ::transcodely::v1::RevokeAPIKeyResponse* response);
+};
+
 // RegisterAPIKeyServiceHandler routes the transcodely.v1.APIKeyService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterAPIKeyServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<APIKeyServiceHandler> handler);
+void RegisterAPIKeyServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<APIKeyServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -144,72 +144,107 @@ connectrpc::Status AppServiceHandler::GetSpend(connectrpc::ServerContext&,
                             "transcodely.v1.AppService.GetSpend is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateAppRequest&,
+    ::transcodely::v1::CreateAppResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetAppRequest&,
+    ::transcodely::v1::GetAppResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateAppRequest&,
+    ::transcodely::v1::UpdateAppResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListAppsRequest&,
+    ::transcodely::v1::ListAppsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::Archive(
+    connectrpc::ServerContext&, const ::transcodely::v1::ArchiveAppRequest&,
+    ::transcodely::v1::ArchiveAppResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.Archive is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::EnableHosting(
+    connectrpc::ServerContext&, const ::transcodely::v1::EnableHostingRequest&,
+    ::transcodely::v1::EnableHostingResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.EnableHosting is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::UpdateHostingConfig(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateHostingConfigRequest&,
+    ::transcodely::v1::UpdateHostingConfigResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.UpdateHostingConfig is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::UpdatePlayerConfig(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdatePlayerConfigRequest&,
+    ::transcodely::v1::UpdatePlayerConfigResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.UpdatePlayerConfig is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::UpdateSpendLimit(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateSpendLimitRequest&,
+    ::transcodely::v1::UpdateSpendLimitResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.UpdateSpendLimit is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> AppServiceAsyncHandler::GetSpend(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetSpendRequest&,
+    ::transcodely::v1::GetSpendResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.AppService.GetSpend is not implemented");
+}
+
 void RegisterAppServiceHandler(connectrpc::Server& server,
                                std::shared_ptr<AppServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateAppRequest, ::transcodely::v1::CreateAppResponse>(
-      kAppServiceCreateMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::CreateAppRequest& request,
-                                         ::transcodely::v1::CreateAppResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetAppRequest, ::transcodely::v1::GetAppResponse>(
-      kAppServiceGetMethod,
-      [handler](connectrpc::ServerContext& context, const ::transcodely::v1::GetAppRequest& request,
-                ::transcodely::v1::GetAppResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateAppRequest, ::transcodely::v1::UpdateAppResponse>(
-      kAppServiceUpdateMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::UpdateAppRequest& request,
-                                         ::transcodely::v1::UpdateAppResponse* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListAppsRequest, ::transcodely::v1::ListAppsResponse>(
-      kAppServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                       const ::transcodely::v1::ListAppsRequest& request,
-                                       ::transcodely::v1::ListAppsResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ArchiveAppRequest, ::transcodely::v1::ArchiveAppResponse>(
-      kAppServiceArchiveMethod, [handler](connectrpc::ServerContext& context,
-                                          const ::transcodely::v1::ArchiveAppRequest& request,
-                                          ::transcodely::v1::ArchiveAppResponse* response) {
-        return handler->Archive(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::EnableHostingRequest, ::transcodely::v1::EnableHostingResponse>(
-      kAppServiceEnableHostingMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::EnableHostingRequest& request,
-                ::transcodely::v1::EnableHostingResponse* response) {
-        return handler->EnableHosting(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateHostingConfigRequest, ::transcodely::v1::UpdateHostingConfigResponse>(
-      kAppServiceUpdateHostingConfigMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateHostingConfigRequest& request,
-                ::transcodely::v1::UpdateHostingConfigResponse* response) {
-        return handler->UpdateHostingConfig(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdatePlayerConfigRequest, ::transcodely::v1::UpdatePlayerConfigResponse>(
-      kAppServiceUpdatePlayerConfigMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdatePlayerConfigRequest& request,
-                ::transcodely::v1::UpdatePlayerConfigResponse* response) {
-        return handler->UpdatePlayerConfig(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateSpendLimitRequest, ::transcodely::v1::UpdateSpendLimitResponse>(
-      kAppServiceUpdateSpendLimitMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateSpendLimitRequest& request,
-                ::transcodely::v1::UpdateSpendLimitResponse* response) {
-        return handler->UpdateSpendLimit(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetSpendRequest, ::transcodely::v1::GetSpendResponse>(
-      kAppServiceGetSpendMethod, [handler](connectrpc::ServerContext& context,
-                                           const ::transcodely::v1::GetSpendRequest& request,
-                                           ::transcodely::v1::GetSpendResponse* response) {
-        return handler->GetSpend(context, request, response);
-      });
+  server.Handle(kAppServiceCreateMethod, handler, &AppServiceHandler::Create);
+  server.Handle(kAppServiceGetMethod, handler, &AppServiceHandler::Get);
+  server.Handle(kAppServiceUpdateMethod, handler, &AppServiceHandler::Update);
+  server.Handle(kAppServiceListMethod, handler, &AppServiceHandler::List);
+  server.Handle(kAppServiceArchiveMethod, handler, &AppServiceHandler::Archive);
+  server.Handle(kAppServiceEnableHostingMethod, handler, &AppServiceHandler::EnableHosting);
+  server.Handle(kAppServiceUpdateHostingConfigMethod, handler,
+                &AppServiceHandler::UpdateHostingConfig);
+  server.Handle(kAppServiceUpdatePlayerConfigMethod, handler,
+                &AppServiceHandler::UpdatePlayerConfig);
+  server.Handle(kAppServiceUpdateSpendLimitMethod, handler, &AppServiceHandler::UpdateSpendLimit);
+  server.Handle(kAppServiceGetSpendMethod, handler, &AppServiceHandler::GetSpend);
+}
+
+void RegisterAppServiceHandler(connectrpc::Server& server,
+                               std::shared_ptr<AppServiceAsyncHandler> handler) {
+  server.Handle(kAppServiceCreateMethod, handler, &AppServiceAsyncHandler::Create);
+  server.Handle(kAppServiceGetMethod, handler, &AppServiceAsyncHandler::Get);
+  server.Handle(kAppServiceUpdateMethod, handler, &AppServiceAsyncHandler::Update);
+  server.Handle(kAppServiceListMethod, handler, &AppServiceAsyncHandler::List);
+  server.Handle(kAppServiceArchiveMethod, handler, &AppServiceAsyncHandler::Archive);
+  server.Handle(kAppServiceEnableHostingMethod, handler, &AppServiceAsyncHandler::EnableHosting);
+  server.Handle(kAppServiceUpdateHostingConfigMethod, handler,
+                &AppServiceAsyncHandler::UpdateHostingConfig);
+  server.Handle(kAppServiceUpdatePlayerConfigMethod, handler,
+                &AppServiceAsyncHandler::UpdatePlayerConfig);
+  server.Handle(kAppServiceUpdateSpendLimitMethod, handler,
+                &AppServiceAsyncHandler::UpdateSpendLimit);
+  server.Handle(kAppServiceGetSpendMethod, handler, &AppServiceAsyncHandler::GetSpend);
 }
 
 }  // namespace transcodely::v1

@@ -127,8 +127,8 @@ class AppServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// AppServiceHandler implements the transcodely.v1.AppService service. Methods that are not
-// overridden answer kUnimplemented.
+// AppServiceHandler implements the transcodely.v1.AppService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // AppService manages apps, their hosting and player settings and spend limits.
 class AppServiceHandler {
@@ -188,10 +188,74 @@ class AppServiceHandler {
                                       ::transcodely::v1::GetSpendResponse* response);
 };
 
+// AppServiceAsyncHandler implements the transcodely.v1.AppService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// AppService manages apps, their hosting and player settings and spend limits.
+class AppServiceAsyncHandler {
+ public:
+  virtual ~AppServiceAsyncHandler() = default;
+
+  // Create makes a new app in the organization.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateAppRequest& request,
+      ::transcodely::v1::CreateAppResponse* response);
+
+  // Get returns one app by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(connectrpc::ServerContext& context,
+                                                   const ::transcodely::v1::GetAppRequest& request,
+                                                   ::transcodely::v1::GetAppResponse* response);
+
+  // Update changes an app's name or description.
+  virtual connectrpc::Task<connectrpc::Status> Update(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateAppRequest& request,
+      ::transcodely::v1::UpdateAppResponse* response);
+
+  // List returns the organization's apps, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListAppsRequest& request,
+      ::transcodely::v1::ListAppsResponse* response);
+
+  // Archive retires an app.
+  virtual connectrpc::Task<connectrpc::Status> Archive(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ArchiveAppRequest& request,
+      ::transcodely::v1::ArchiveAppResponse* response);
+
+  // EnableHosting turns on video hosting for an app (one-way).
+  virtual connectrpc::Task<connectrpc::Status> EnableHosting(
+      connectrpc::ServerContext& context, const ::transcodely::v1::EnableHostingRequest& request,
+      ::transcodely::v1::EnableHostingResponse* response);
+
+  // UpdateHostingConfig changes an app's hosting settings.
+  virtual connectrpc::Task<connectrpc::Status> UpdateHostingConfig(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::UpdateHostingConfigRequest& request,
+      ::transcodely::v1::UpdateHostingConfigResponse* response);
+
+  // UpdatePlayerConfig changes an app's player settings.
+  virtual connectrpc::Task<connectrpc::Status> UpdatePlayerConfig(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+      ::transcodely::v1::UpdatePlayerConfigResponse* response);
+
+  // UpdateSpendLimit sets or clears an app's spend limit.
+  virtual connectrpc::Task<connectrpc::Status> UpdateSpendLimit(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateSpendLimitRequest& request,
+      ::transcodely::v1::UpdateSpendLimitResponse* response);
+
+  // GetSpend reports an app's spend for the current period.
+  virtual connectrpc::Task<connectrpc::Status> GetSpend(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetSpendRequest& request,
+      ::transcodely::v1::GetSpendResponse* response);
+};
+
 // RegisterAppServiceHandler routes the transcodely.v1.AppService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterAppServiceHandler(connectrpc::Server& server,
                                std::shared_ptr<AppServiceHandler> handler);
+void RegisterAppServiceHandler(connectrpc::Server& server,
+                               std::shared_ptr<AppServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -139,70 +139,110 @@ connectrpc::Status BillingServiceHandler::SettleOutstandingBalance(
       "transcodely.v1.BillingService.SettleOutstandingBalance is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::ListInvoices(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListInvoicesRequest&,
+    ::transcodely::v1::ListInvoicesResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.BillingService.ListInvoices is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::GetInvoice(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetInvoiceRequest&,
+    ::transcodely::v1::GetInvoiceResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.BillingService.GetInvoice is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::GetUpcomingInvoice(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetUpcomingInvoiceRequest&,
+    ::transcodely::v1::GetUpcomingInvoiceResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.BillingService.GetUpcomingInvoice is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::GetBillingProfile(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetBillingProfileRequest&,
+    ::transcodely::v1::GetBillingProfileResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.BillingService.GetBillingProfile is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::CreateBillingPortalSession(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateBillingPortalSessionRequest&,
+    ::transcodely::v1::CreateBillingPortalSessionResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.BillingService.CreateBillingPortalSession is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::GetBudget(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetBudgetRequest&,
+    ::transcodely::v1::GetBudgetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.BillingService.GetBudget is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::UpdateBudget(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateBudgetRequest&,
+    ::transcodely::v1::UpdateBudgetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.BillingService.UpdateBudget is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::GetOutstandingBalance(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetOutstandingBalanceRequest&,
+    ::transcodely::v1::GetOutstandingBalanceResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.BillingService.GetOutstandingBalance is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> BillingServiceAsyncHandler::SettleOutstandingBalance(
+    connectrpc::ServerContext&, const ::transcodely::v1::SettleOutstandingBalanceRequest&,
+    ::transcodely::v1::SettleOutstandingBalanceResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.BillingService.SettleOutstandingBalance is not implemented");
+}
+
 void RegisterBillingServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<BillingServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::ListInvoicesRequest, ::transcodely::v1::ListInvoicesResponse>(
-      kBillingServiceListInvoicesMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListInvoicesRequest& request,
-                ::transcodely::v1::ListInvoicesResponse* response) {
-        return handler->ListInvoices(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetInvoiceRequest, ::transcodely::v1::GetInvoiceResponse>(
-      kBillingServiceGetInvoiceMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetInvoiceRequest& request,
-                ::transcodely::v1::GetInvoiceResponse* response) {
-        return handler->GetInvoice(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetUpcomingInvoiceRequest, ::transcodely::v1::GetUpcomingInvoiceResponse>(
-      kBillingServiceGetUpcomingInvoiceMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
-                ::transcodely::v1::GetUpcomingInvoiceResponse* response) {
-        return handler->GetUpcomingInvoice(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetBillingProfileRequest, ::transcodely::v1::GetBillingProfileResponse>(
-      kBillingServiceGetBillingProfileMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetBillingProfileRequest& request,
-                ::transcodely::v1::GetBillingProfileResponse* response) {
-        return handler->GetBillingProfile(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CreateBillingPortalSessionRequest, ::transcodely::v1::CreateBillingPortalSessionResponse>(
-      kBillingServiceCreateBillingPortalSessionMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
-                ::transcodely::v1::CreateBillingPortalSessionResponse* response) {
-        return handler->CreateBillingPortalSession(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetBudgetRequest, ::transcodely::v1::GetBudgetResponse>(
-      kBillingServiceGetBudgetMethod, [handler](connectrpc::ServerContext& context,
-                                                const ::transcodely::v1::GetBudgetRequest& request,
-                                                ::transcodely::v1::GetBudgetResponse* response) {
-        return handler->GetBudget(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateBudgetRequest, ::transcodely::v1::UpdateBudgetResponse>(
-      kBillingServiceUpdateBudgetMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateBudgetRequest& request,
-                ::transcodely::v1::UpdateBudgetResponse* response) {
-        return handler->UpdateBudget(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetOutstandingBalanceRequest, ::transcodely::v1::GetOutstandingBalanceResponse>(
-      kBillingServiceGetOutstandingBalanceMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetOutstandingBalanceRequest& request,
-                ::transcodely::v1::GetOutstandingBalanceResponse* response) {
-        return handler->GetOutstandingBalance(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::SettleOutstandingBalanceRequest, ::transcodely::v1::SettleOutstandingBalanceResponse>(
-      kBillingServiceSettleOutstandingBalanceMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
-                ::transcodely::v1::SettleOutstandingBalanceResponse* response) {
-        return handler->SettleOutstandingBalance(context, request, response);
-      });
+  server.Handle(kBillingServiceListInvoicesMethod, handler, &BillingServiceHandler::ListInvoices);
+  server.Handle(kBillingServiceGetInvoiceMethod, handler, &BillingServiceHandler::GetInvoice);
+  server.Handle(kBillingServiceGetUpcomingInvoiceMethod, handler,
+                &BillingServiceHandler::GetUpcomingInvoice);
+  server.Handle(kBillingServiceGetBillingProfileMethod, handler,
+                &BillingServiceHandler::GetBillingProfile);
+  server.Handle(kBillingServiceCreateBillingPortalSessionMethod, handler,
+                &BillingServiceHandler::CreateBillingPortalSession);
+  server.Handle(kBillingServiceGetBudgetMethod, handler, &BillingServiceHandler::GetBudget);
+  server.Handle(kBillingServiceUpdateBudgetMethod, handler, &BillingServiceHandler::UpdateBudget);
+  server.Handle(kBillingServiceGetOutstandingBalanceMethod, handler,
+                &BillingServiceHandler::GetOutstandingBalance);
+  server.Handle(kBillingServiceSettleOutstandingBalanceMethod, handler,
+                &BillingServiceHandler::SettleOutstandingBalance);
+}
+
+void RegisterBillingServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<BillingServiceAsyncHandler> handler) {
+  server.Handle(kBillingServiceListInvoicesMethod, handler,
+                &BillingServiceAsyncHandler::ListInvoices);
+  server.Handle(kBillingServiceGetInvoiceMethod, handler, &BillingServiceAsyncHandler::GetInvoice);
+  server.Handle(kBillingServiceGetUpcomingInvoiceMethod, handler,
+                &BillingServiceAsyncHandler::GetUpcomingInvoice);
+  server.Handle(kBillingServiceGetBillingProfileMethod, handler,
+                &BillingServiceAsyncHandler::GetBillingProfile);
+  server.Handle(kBillingServiceCreateBillingPortalSessionMethod, handler,
+                &BillingServiceAsyncHandler::CreateBillingPortalSession);
+  server.Handle(kBillingServiceGetBudgetMethod, handler, &BillingServiceAsyncHandler::GetBudget);
+  server.Handle(kBillingServiceUpdateBudgetMethod, handler,
+                &BillingServiceAsyncHandler::UpdateBudget);
+  server.Handle(kBillingServiceGetOutstandingBalanceMethod, handler,
+                &BillingServiceAsyncHandler::GetOutstandingBalance);
+  server.Handle(kBillingServiceSettleOutstandingBalanceMethod, handler,
+                &BillingServiceAsyncHandler::SettleOutstandingBalance);
 }
 
 }  // namespace transcodely::v1

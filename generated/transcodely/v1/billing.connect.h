@@ -128,8 +128,8 @@ class BillingServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// BillingServiceHandler implements the transcodely.v1.BillingService service. Methods that are not
-// overridden answer kUnimplemented.
+// BillingServiceHandler implements the transcodely.v1.BillingService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // BillingService exposes invoices, budgets and the billing profile of an organization.
 class BillingServiceHandler {
@@ -187,10 +187,72 @@ class BillingServiceHandler {
       ::transcodely::v1::SettleOutstandingBalanceResponse* response);
 };
 
+// BillingServiceAsyncHandler implements the transcodely.v1.BillingService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// BillingService exposes invoices, budgets and the billing profile of an organization.
+class BillingServiceAsyncHandler {
+ public:
+  virtual ~BillingServiceAsyncHandler() = default;
+
+  // ListInvoices returns the organization's invoices.
+  virtual connectrpc::Task<connectrpc::Status> ListInvoices(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListInvoicesRequest& request,
+      ::transcodely::v1::ListInvoicesResponse* response);
+
+  // GetInvoice returns one invoice with its lines.
+  virtual connectrpc::Task<connectrpc::Status> GetInvoice(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetInvoiceRequest& request,
+      ::transcodely::v1::GetInvoiceResponse* response);
+
+  // GetUpcomingInvoice previews the invoice for the current period.
+  virtual connectrpc::Task<connectrpc::Status> GetUpcomingInvoice(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+      ::transcodely::v1::GetUpcomingInvoiceResponse* response);
+
+  // GetBillingProfile returns the organization's billing standing and limits.
+  virtual connectrpc::Task<connectrpc::Status> GetBillingProfile(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::GetBillingProfileRequest& request,
+      ::transcodely::v1::GetBillingProfileResponse* response);
+
+  // CreateBillingPortalSession opens a session in the payment provider's portal.
+  virtual connectrpc::Task<connectrpc::Status> CreateBillingPortalSession(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+      ::transcodely::v1::CreateBillingPortalSessionResponse* response);
+
+  // GetBudget returns the organization's monthly budget.
+  virtual connectrpc::Task<connectrpc::Status> GetBudget(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetBudgetRequest& request,
+      ::transcodely::v1::GetBudgetResponse* response);
+
+  // UpdateBudget changes the organization's monthly budget.
+  virtual connectrpc::Task<connectrpc::Status> UpdateBudget(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateBudgetRequest& request,
+      ::transcodely::v1::UpdateBudgetResponse* response);
+
+  // GetOutstandingBalance returns what the organization owes now.
+  virtual connectrpc::Task<connectrpc::Status> GetOutstandingBalance(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+      ::transcodely::v1::GetOutstandingBalanceResponse* response);
+
+  // SettleOutstandingBalance charges the outstanding balance.
+  virtual connectrpc::Task<connectrpc::Status> SettleOutstandingBalance(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+      ::transcodely::v1::SettleOutstandingBalanceResponse* response);
+};
+
 // RegisterBillingServiceHandler routes the transcodely.v1.BillingService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterBillingServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<BillingServiceHandler> handler);
+void RegisterBillingServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<BillingServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

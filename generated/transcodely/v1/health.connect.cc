@@ -23,14 +23,21 @@ connectrpc::Status HealthServiceHandler::Check(connectrpc::ServerContext&,
                             "transcodely.v1.HealthService.Check is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> HealthServiceAsyncHandler::Check(
+    connectrpc::ServerContext&, const ::transcodely::v1::HealthCheckRequest&,
+    ::transcodely::v1::HealthCheckResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.HealthService.Check is not implemented");
+}
+
 void RegisterHealthServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<HealthServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::HealthCheckRequest, ::transcodely::v1::HealthCheckResponse>(
-      kHealthServiceCheckMethod, [handler](connectrpc::ServerContext& context,
-                                           const ::transcodely::v1::HealthCheckRequest& request,
-                                           ::transcodely::v1::HealthCheckResponse* response) {
-        return handler->Check(context, request, response);
-      });
+  server.Handle(kHealthServiceCheckMethod, handler, &HealthServiceHandler::Check);
+}
+
+void RegisterHealthServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<HealthServiceAsyncHandler> handler) {
+  server.Handle(kHealthServiceCheckMethod, handler, &HealthServiceAsyncHandler::Check);
 }
 
 }  // namespace transcodely::v1

@@ -47,8 +47,8 @@ class HealthServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// HealthServiceHandler implements the transcodely.v1.HealthService service. Methods that are not
-// overridden answer kUnimplemented.
+// HealthServiceHandler implements the transcodely.v1.HealthService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // HealthService reports whether the API is up.
 class HealthServiceHandler {
@@ -61,10 +61,27 @@ class HealthServiceHandler {
                                    ::transcodely::v1::HealthCheckResponse* response);
 };
 
+// HealthServiceAsyncHandler implements the transcodely.v1.HealthService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// HealthService reports whether the API is up.
+class HealthServiceAsyncHandler {
+ public:
+  virtual ~HealthServiceAsyncHandler() = default;
+
+  // Check reports the service's health.
+  virtual connectrpc::Task<connectrpc::Status> Check(
+      connectrpc::ServerContext& context, const ::transcodely::v1::HealthCheckRequest& request,
+      ::transcodely::v1::HealthCheckResponse* response);
+};
+
 // RegisterHealthServiceHandler routes the transcodely.v1.HealthService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterHealthServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<HealthServiceHandler> handler);
+void RegisterHealthServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<HealthServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

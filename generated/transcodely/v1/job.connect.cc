@@ -88,45 +88,66 @@ connectrpc::Status JobServiceHandler::Watch(
                             "transcodely.v1.JobService.Watch is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateJobRequest&,
+    ::transcodely::v1::CreateJobResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetJobRequest&,
+    ::transcodely::v1::GetJobResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListJobsRequest&,
+    ::transcodely::v1::ListJobsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::Cancel(
+    connectrpc::ServerContext&, const ::transcodely::v1::CancelJobRequest&,
+    ::transcodely::v1::CancelJobResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.Cancel is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::Confirm(
+    connectrpc::ServerContext&, const ::transcodely::v1::ConfirmJobRequest&,
+    ::transcodely::v1::ConfirmJobResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.Confirm is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> JobServiceAsyncHandler::Watch(
+    connectrpc::ServerContext&, const ::transcodely::v1::WatchJobRequest&,
+    connectrpc::AsyncServerWriter<::transcodely::v1::WatchJobResponse>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.JobService.Watch is not implemented");
+}
+
 void RegisterJobServiceHandler(connectrpc::Server& server,
                                std::shared_ptr<JobServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateJobRequest, ::transcodely::v1::CreateJobResponse>(
-      kJobServiceCreateMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::CreateJobRequest& request,
-                                         ::transcodely::v1::CreateJobResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetJobRequest, ::transcodely::v1::GetJobResponse>(
-      kJobServiceGetMethod,
-      [handler](connectrpc::ServerContext& context, const ::transcodely::v1::GetJobRequest& request,
-                ::transcodely::v1::GetJobResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListJobsRequest, ::transcodely::v1::ListJobsResponse>(
-      kJobServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                       const ::transcodely::v1::ListJobsRequest& request,
-                                       ::transcodely::v1::ListJobsResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CancelJobRequest, ::transcodely::v1::CancelJobResponse>(
-      kJobServiceCancelMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::CancelJobRequest& request,
-                                         ::transcodely::v1::CancelJobResponse* response) {
-        return handler->Cancel(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ConfirmJobRequest, ::transcodely::v1::ConfirmJobResponse>(
-      kJobServiceConfirmMethod, [handler](connectrpc::ServerContext& context,
-                                          const ::transcodely::v1::ConfirmJobRequest& request,
-                                          ::transcodely::v1::ConfirmJobResponse* response) {
-        return handler->Confirm(context, request, response);
-      });
-  server.RegisterServerStream<::transcodely::v1::WatchJobRequest, ::transcodely::v1::WatchJobResponse>(
-      kJobServiceWatchMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::WatchJobRequest& request,
-                connectrpc::ServerWriter<::transcodely::v1::WatchJobResponse>& writer) {
-        return handler->Watch(context, request, writer);
-      });
+  server.Handle(kJobServiceCreateMethod, handler, &JobServiceHandler::Create);
+  server.Handle(kJobServiceGetMethod, handler, &JobServiceHandler::Get);
+  server.Handle(kJobServiceListMethod, handler, &JobServiceHandler::List);
+  server.Handle(kJobServiceCancelMethod, handler, &JobServiceHandler::Cancel);
+  server.Handle(kJobServiceConfirmMethod, handler, &JobServiceHandler::Confirm);
+  server.Handle(kJobServiceWatchMethod, handler, &JobServiceHandler::Watch);
+}
+
+void RegisterJobServiceHandler(connectrpc::Server& server,
+                               std::shared_ptr<JobServiceAsyncHandler> handler) {
+  server.Handle(kJobServiceCreateMethod, handler, &JobServiceAsyncHandler::Create);
+  server.Handle(kJobServiceGetMethod, handler, &JobServiceAsyncHandler::Get);
+  server.Handle(kJobServiceListMethod, handler, &JobServiceAsyncHandler::List);
+  server.Handle(kJobServiceCancelMethod, handler, &JobServiceAsyncHandler::Cancel);
+  server.Handle(kJobServiceConfirmMethod, handler, &JobServiceAsyncHandler::Confirm);
+  server.Handle(kJobServiceWatchMethod, handler, &JobServiceAsyncHandler::Watch);
 }
 
 }  // namespace transcodely::v1

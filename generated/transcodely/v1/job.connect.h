@@ -86,8 +86,8 @@ class JobServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// JobServiceHandler implements the transcodely.v1.JobService service. Methods that are not
-// overridden answer kUnimplemented.
+// JobServiceHandler implements the transcodely.v1.JobService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // JobService creates, inspects and controls transcoding jobs.
 class JobServiceHandler {
@@ -125,10 +125,52 @@ class JobServiceHandler {
       connectrpc::ServerWriter<::transcodely::v1::WatchJobResponse>& writer);
 };
 
+// JobServiceAsyncHandler implements the transcodely.v1.JobService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// JobService creates, inspects and controls transcoding jobs.
+class JobServiceAsyncHandler {
+ public:
+  virtual ~JobServiceAsyncHandler() = default;
+
+  // Create starts a transcoding job.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateJobRequest& request,
+      ::transcodely::v1::CreateJobResponse* response);
+
+  // Get returns one job by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(connectrpc::ServerContext& context,
+                                                   const ::transcodely::v1::GetJobRequest& request,
+                                                   ::transcodely::v1::GetJobResponse* response);
+
+  // List returns jobs, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListJobsRequest& request,
+      ::transcodely::v1::ListJobsResponse* response);
+
+  // Cancel stops a job that has not finished.
+  virtual connectrpc::Task<connectrpc::Status> Cancel(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CancelJobRequest& request,
+      ::transcodely::v1::CancelJobResponse* response);
+
+  // Confirm lets a job that awaits confirmation proceed.
+  virtual connectrpc::Task<connectrpc::Status> Confirm(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ConfirmJobRequest& request,
+      ::transcodely::v1::ConfirmJobResponse* response);
+
+  // Watch streams a job's progress and status changes.
+  virtual connectrpc::Task<connectrpc::Status> Watch(
+      connectrpc::ServerContext& context, const ::transcodely::v1::WatchJobRequest& request,
+      connectrpc::AsyncServerWriter<::transcodely::v1::WatchJobResponse>& writer);
+};
+
 // RegisterJobServiceHandler routes the transcodely.v1.JobService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterJobServiceHandler(connectrpc::Server& server,
                                std::shared_ptr<JobServiceHandler> handler);
+void RegisterJobServiceHandler(connectrpc::Server& server,
+                               std::shared_ptr<JobServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

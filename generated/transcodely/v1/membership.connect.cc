@@ -66,35 +66,49 @@ connectrpc::Status MembershipServiceHandler::Remove(
                             "transcodely.v1.MembershipService.Remove is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> MembershipServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListMembershipsRequest&,
+    ::transcodely::v1::ListMembershipsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.MembershipService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> MembershipServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetMembershipRequest&,
+    ::transcodely::v1::GetMembershipResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.MembershipService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> MembershipServiceAsyncHandler::UpdateRole(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateMembershipRoleRequest&,
+    ::transcodely::v1::UpdateMembershipRoleResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.MembershipService.UpdateRole is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> MembershipServiceAsyncHandler::Remove(
+    connectrpc::ServerContext&, const ::transcodely::v1::RemoveMembershipRequest&,
+    ::transcodely::v1::RemoveMembershipResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.MembershipService.Remove is not implemented");
+}
+
 void RegisterMembershipServiceHandler(connectrpc::Server& server,
                                       std::shared_ptr<MembershipServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::ListMembershipsRequest, ::transcodely::v1::ListMembershipsResponse>(
-      kMembershipServiceListMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListMembershipsRequest& request,
-                ::transcodely::v1::ListMembershipsResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetMembershipRequest, ::transcodely::v1::GetMembershipResponse>(
-      kMembershipServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                             const ::transcodely::v1::GetMembershipRequest& request,
-                                             ::transcodely::v1::GetMembershipResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateMembershipRoleRequest, ::transcodely::v1::UpdateMembershipRoleResponse>(
-      kMembershipServiceUpdateRoleMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateMembershipRoleRequest& request,
-                ::transcodely::v1::UpdateMembershipRoleResponse* response) {
-        return handler->UpdateRole(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::RemoveMembershipRequest, ::transcodely::v1::RemoveMembershipResponse>(
-      kMembershipServiceRemoveMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::RemoveMembershipRequest& request,
-                ::transcodely::v1::RemoveMembershipResponse* response) {
-        return handler->Remove(context, request, response);
-      });
+  server.Handle(kMembershipServiceListMethod, handler, &MembershipServiceHandler::List);
+  server.Handle(kMembershipServiceGetMethod, handler, &MembershipServiceHandler::Get);
+  server.Handle(kMembershipServiceUpdateRoleMethod, handler, &MembershipServiceHandler::UpdateRole);
+  server.Handle(kMembershipServiceRemoveMethod, handler, &MembershipServiceHandler::Remove);
+}
+
+void RegisterMembershipServiceHandler(connectrpc::Server& server,
+                                      std::shared_ptr<MembershipServiceAsyncHandler> handler) {
+  server.Handle(kMembershipServiceListMethod, handler, &MembershipServiceAsyncHandler::List);
+  server.Handle(kMembershipServiceGetMethod, handler, &MembershipServiceAsyncHandler::Get);
+  server.Handle(kMembershipServiceUpdateRoleMethod, handler,
+                &MembershipServiceAsyncHandler::UpdateRole);
+  server.Handle(kMembershipServiceRemoveMethod, handler, &MembershipServiceAsyncHandler::Remove);
 }
 
 }  // namespace transcodely::v1

@@ -79,8 +79,9 @@ class MembershipServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// MembershipServiceHandler implements the transcodely.v1.MembershipService service. Methods that
-// are not overridden answer kUnimplemented.
+// MembershipServiceHandler implements the transcodely.v1.MembershipService service with blocking
+// methods, which run on the server's handler pool. Methods that are not overridden answer
+// kUnimplemented.
 //
 // MembershipService manages the members of an organization.
 class MembershipServiceHandler {
@@ -109,10 +110,43 @@ class MembershipServiceHandler {
                                     ::transcodely::v1::RemoveMembershipResponse* response);
 };
 
+// MembershipServiceAsyncHandler implements the transcodely.v1.MembershipService service with
+// coroutines, which run on the server's I/O threads and must not block. Methods that are not
+// overridden answer kUnimplemented.
+//
+// MembershipService manages the members of an organization.
+class MembershipServiceAsyncHandler {
+ public:
+  virtual ~MembershipServiceAsyncHandler() = default;
+
+  // List returns the organization's members.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListMembershipsRequest& request,
+      ::transcodely::v1::ListMembershipsResponse* response);
+
+  // Get returns one membership by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetMembershipRequest& request,
+      ::transcodely::v1::GetMembershipResponse* response);
+
+  // UpdateRole changes a member's role.
+  virtual connectrpc::Task<connectrpc::Status> UpdateRole(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+      ::transcodely::v1::UpdateMembershipRoleResponse* response);
+
+  // Remove takes a member out of the organization.
+  virtual connectrpc::Task<connectrpc::Status> Remove(
+      connectrpc::ServerContext& context, const ::transcodely::v1::RemoveMembershipRequest& request,
+      ::transcodely::v1::RemoveMembershipResponse* response);
+};
+
 // RegisterMembershipServiceHandler routes the transcodely.v1.MembershipService procedures on
-// `server` to `handler`.
+// `server` to `handler`, blocking or coroutine.
 void RegisterMembershipServiceHandler(connectrpc::Server& server,
                                       std::shared_ptr<MembershipServiceHandler> handler);
+void RegisterMembershipServiceHandler(connectrpc::Server& server,
+                                      std::shared_ptr<MembershipServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -79,43 +79,61 @@ connectrpc::Status OrganizationServiceHandler::List(
                             "transcodely.v1.OrganizationService.List is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> OrganizationServiceAsyncHandler::CheckSlug(
+    connectrpc::ServerContext&, const ::transcodely::v1::CheckSlugRequest&,
+    ::transcodely::v1::CheckSlugResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OrganizationService.CheckSlug is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OrganizationServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateOrganizationRequest&,
+    ::transcodely::v1::CreateOrganizationResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OrganizationService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OrganizationServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetOrganizationRequest&,
+    ::transcodely::v1::GetOrganizationResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OrganizationService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OrganizationServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateOrganizationRequest&,
+    ::transcodely::v1::UpdateOrganizationResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OrganizationService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OrganizationServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListOrganizationsRequest&,
+    ::transcodely::v1::ListOrganizationsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OrganizationService.List is not implemented");
+}
+
 void RegisterOrganizationServiceHandler(connectrpc::Server& server,
                                         std::shared_ptr<OrganizationServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CheckSlugRequest, ::transcodely::v1::CheckSlugResponse>(
-      kOrganizationServiceCheckSlugMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CheckSlugRequest& request,
-                ::transcodely::v1::CheckSlugResponse* response) {
-        return handler->CheckSlug(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CreateOrganizationRequest, ::transcodely::v1::CreateOrganizationResponse>(
-      kOrganizationServiceCreateMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateOrganizationRequest& request,
-                ::transcodely::v1::CreateOrganizationResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetOrganizationRequest, ::transcodely::v1::GetOrganizationResponse>(
-      kOrganizationServiceGetMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetOrganizationRequest& request,
-                ::transcodely::v1::GetOrganizationResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateOrganizationRequest, ::transcodely::v1::UpdateOrganizationResponse>(
-      kOrganizationServiceUpdateMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateOrganizationRequest& request,
-                ::transcodely::v1::UpdateOrganizationResponse* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListOrganizationsRequest, ::transcodely::v1::ListOrganizationsResponse>(
-      kOrganizationServiceListMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListOrganizationsRequest& request,
-                ::transcodely::v1::ListOrganizationsResponse* response) {
-        return handler->List(context, request, response);
-      });
+  server.Handle(kOrganizationServiceCheckSlugMethod, handler,
+                &OrganizationServiceHandler::CheckSlug);
+  server.Handle(kOrganizationServiceCreateMethod, handler, &OrganizationServiceHandler::Create);
+  server.Handle(kOrganizationServiceGetMethod, handler, &OrganizationServiceHandler::Get);
+  server.Handle(kOrganizationServiceUpdateMethod, handler, &OrganizationServiceHandler::Update);
+  server.Handle(kOrganizationServiceListMethod, handler, &OrganizationServiceHandler::List);
+}
+
+void RegisterOrganizationServiceHandler(connectrpc::Server& server,
+                                        std::shared_ptr<OrganizationServiceAsyncHandler> handler) {
+  server.Handle(kOrganizationServiceCheckSlugMethod, handler,
+                &OrganizationServiceAsyncHandler::CheckSlug);
+  server.Handle(kOrganizationServiceCreateMethod, handler,
+                &OrganizationServiceAsyncHandler::Create);
+  server.Handle(kOrganizationServiceGetMethod, handler, &OrganizationServiceAsyncHandler::Get);
+  server.Handle(kOrganizationServiceUpdateMethod, handler,
+                &OrganizationServiceAsyncHandler::Update);
+  server.Handle(kOrganizationServiceListMethod, handler, &OrganizationServiceAsyncHandler::List);
 }
 
 }  // namespace transcodely::v1

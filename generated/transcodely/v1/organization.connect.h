@@ -89,8 +89,9 @@ class OrganizationServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// OrganizationServiceHandler implements the transcodely.v1.OrganizationService service. Methods
-// that are not overridden answer kUnimplemented.
+// OrganizationServiceHandler implements the transcodely.v1.OrganizationService service with
+// blocking methods, which run on the server's handler pool. Methods that are not overridden answer
+// kUnimplemented.
 //
 // OrganizationService creates and manages organizations.
 class OrganizationServiceHandler {
@@ -123,10 +124,50 @@ class OrganizationServiceHandler {
                                   ::transcodely::v1::ListOrganizationsResponse* response);
 };
 
+// OrganizationServiceAsyncHandler implements the transcodely.v1.OrganizationService service with
+// coroutines, which run on the server's I/O threads and must not block. Methods that are not
+// overridden answer kUnimplemented.
+//
+// OrganizationService creates and manages organizations.
+class OrganizationServiceAsyncHandler {
+ public:
+  virtual ~OrganizationServiceAsyncHandler() = default;
+
+  // CheckSlug tells whether an organization slug is free.
+  virtual connectrpc::Task<connectrpc::Status> CheckSlug(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CheckSlugRequest& request,
+      ::transcodely::v1::CheckSlugResponse* response);
+
+  // Create makes a new organization.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::CreateOrganizationRequest& request,
+      ::transcodely::v1::CreateOrganizationResponse* response);
+
+  // Get returns one organization by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetOrganizationRequest& request,
+      ::transcodely::v1::GetOrganizationResponse* response);
+
+  // Update changes an organization's settings.
+  virtual connectrpc::Task<connectrpc::Status> Update(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::UpdateOrganizationRequest& request,
+      ::transcodely::v1::UpdateOrganizationResponse* response);
+
+  // List returns the organizations the caller belongs to.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::ListOrganizationsRequest& request,
+      ::transcodely::v1::ListOrganizationsResponse* response);
+};
+
 // RegisterOrganizationServiceHandler routes the transcodely.v1.OrganizationService procedures on
-// `server` to `handler`.
+// `server` to `handler`, blocking or coroutine.
 void RegisterOrganizationServiceHandler(connectrpc::Server& server,
                                         std::shared_ptr<OrganizationServiceHandler> handler);
+void RegisterOrganizationServiceHandler(connectrpc::Server& server,
+                                        std::shared_ptr<OrganizationServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

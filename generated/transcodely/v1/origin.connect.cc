@@ -90,45 +90,66 @@ connectrpc::Status OriginServiceHandler::Archive(connectrpc::ServerContext&,
                             "transcodely.v1.OriginService.Archive is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateOriginRequest&,
+    ::transcodely::v1::CreateOriginResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetOriginRequest&,
+    ::transcodely::v1::GetOriginResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListOriginsRequest&,
+    ::transcodely::v1::ListOriginsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateOriginRequest&,
+    ::transcodely::v1::UpdateOriginResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::Validate(
+    connectrpc::ServerContext&, const ::transcodely::v1::ValidateOriginRequest&,
+    ::transcodely::v1::ValidateOriginResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.Validate is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> OriginServiceAsyncHandler::Archive(
+    connectrpc::ServerContext&, const ::transcodely::v1::ArchiveOriginRequest&,
+    ::transcodely::v1::ArchiveOriginResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.OriginService.Archive is not implemented");
+}
+
 void RegisterOriginServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<OriginServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateOriginRequest, ::transcodely::v1::CreateOriginResponse>(
-      kOriginServiceCreateMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::CreateOriginRequest& request,
-                                            ::transcodely::v1::CreateOriginResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetOriginRequest, ::transcodely::v1::GetOriginResponse>(
-      kOriginServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::GetOriginRequest& request,
-                                         ::transcodely::v1::GetOriginResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListOriginsRequest, ::transcodely::v1::ListOriginsResponse>(
-      kOriginServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                          const ::transcodely::v1::ListOriginsRequest& request,
-                                          ::transcodely::v1::ListOriginsResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateOriginRequest, ::transcodely::v1::UpdateOriginResponse>(
-      kOriginServiceUpdateMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::UpdateOriginRequest& request,
-                                            ::transcodely::v1::UpdateOriginResponse* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ValidateOriginRequest, ::transcodely::v1::ValidateOriginResponse>(
-      kOriginServiceValidateMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ValidateOriginRequest& request,
-                ::transcodely::v1::ValidateOriginResponse* response) {
-        return handler->Validate(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ArchiveOriginRequest, ::transcodely::v1::ArchiveOriginResponse>(
-      kOriginServiceArchiveMethod, [handler](connectrpc::ServerContext& context,
-                                             const ::transcodely::v1::ArchiveOriginRequest& request,
-                                             ::transcodely::v1::ArchiveOriginResponse* response) {
-        return handler->Archive(context, request, response);
-      });
+  server.Handle(kOriginServiceCreateMethod, handler, &OriginServiceHandler::Create);
+  server.Handle(kOriginServiceGetMethod, handler, &OriginServiceHandler::Get);
+  server.Handle(kOriginServiceListMethod, handler, &OriginServiceHandler::List);
+  server.Handle(kOriginServiceUpdateMethod, handler, &OriginServiceHandler::Update);
+  server.Handle(kOriginServiceValidateMethod, handler, &OriginServiceHandler::Validate);
+  server.Handle(kOriginServiceArchiveMethod, handler, &OriginServiceHandler::Archive);
+}
+
+void RegisterOriginServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<OriginServiceAsyncHandler> handler) {
+  server.Handle(kOriginServiceCreateMethod, handler, &OriginServiceAsyncHandler::Create);
+  server.Handle(kOriginServiceGetMethod, handler, &OriginServiceAsyncHandler::Get);
+  server.Handle(kOriginServiceListMethod, handler, &OriginServiceAsyncHandler::List);
+  server.Handle(kOriginServiceUpdateMethod, handler, &OriginServiceAsyncHandler::Update);
+  server.Handle(kOriginServiceValidateMethod, handler, &OriginServiceAsyncHandler::Validate);
+  server.Handle(kOriginServiceArchiveMethod, handler, &OriginServiceAsyncHandler::Archive);
 }
 
 }  // namespace transcodely::v1

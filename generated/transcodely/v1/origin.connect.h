@@ -94,8 +94,8 @@ class OriginServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// OriginServiceHandler implements the transcodely.v1.OriginService service. Methods that are not
-// overridden answer kUnimplemented.
+// OriginServiceHandler implements the transcodely.v1.OriginService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // OriginService manages storage origins that jobs read from and write to.
 class OriginServiceHandler {
@@ -133,10 +133,52 @@ class OriginServiceHandler {
                                      ::transcodely::v1::ArchiveOriginResponse* response);
 };
 
+// OriginServiceAsyncHandler implements the transcodely.v1.OriginService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// OriginService manages storage origins that jobs read from and write to.
+class OriginServiceAsyncHandler {
+ public:
+  virtual ~OriginServiceAsyncHandler() = default;
+
+  // Create registers a new storage origin.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateOriginRequest& request,
+      ::transcodely::v1::CreateOriginResponse* response);
+
+  // Get returns one origin by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetOriginRequest& request,
+      ::transcodely::v1::GetOriginResponse* response);
+
+  // List returns the app's origins, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListOriginsRequest& request,
+      ::transcodely::v1::ListOriginsResponse* response);
+
+  // Update changes an origin's name, credentials or settings.
+  virtual connectrpc::Task<connectrpc::Status> Update(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateOriginRequest& request,
+      ::transcodely::v1::UpdateOriginResponse* response);
+
+  // Validate checks that an origin's storage is reachable.
+  virtual connectrpc::Task<connectrpc::Status> Validate(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ValidateOriginRequest& request,
+      ::transcodely::v1::ValidateOriginResponse* response);
+
+  // Archive retires an origin.
+  virtual connectrpc::Task<connectrpc::Status> Archive(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ArchiveOriginRequest& request,
+      ::transcodely::v1::ArchiveOriginResponse* response);
+};
+
 // RegisterOriginServiceHandler routes the transcodely.v1.OriginService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterOriginServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<OriginServiceHandler> handler);
+void RegisterOriginServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<OriginServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

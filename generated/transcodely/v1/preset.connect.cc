@@ -104,52 +104,75 @@ connectrpc::Status PresetServiceHandler::Archive(connectrpc::ServerContext&,
                             "transcodely.v1.PresetService.Archive is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreatePresetRequest&,
+    ::transcodely::v1::CreatePresetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetPresetRequest&,
+    ::transcodely::v1::GetPresetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::GetBySlug(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetPresetBySlugRequest&,
+    ::transcodely::v1::GetPresetBySlugResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.GetBySlug is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListPresetsRequest&,
+    ::transcodely::v1::ListPresetsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdatePresetRequest&,
+    ::transcodely::v1::UpdatePresetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::Duplicate(
+    connectrpc::ServerContext&, const ::transcodely::v1::DuplicatePresetRequest&,
+    ::transcodely::v1::DuplicatePresetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.Duplicate is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> PresetServiceAsyncHandler::Archive(
+    connectrpc::ServerContext&, const ::transcodely::v1::ArchivePresetRequest&,
+    ::transcodely::v1::ArchivePresetResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.PresetService.Archive is not implemented");
+}
+
 void RegisterPresetServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<PresetServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreatePresetRequest, ::transcodely::v1::CreatePresetResponse>(
-      kPresetServiceCreateMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::CreatePresetRequest& request,
-                                            ::transcodely::v1::CreatePresetResponse* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetPresetRequest, ::transcodely::v1::GetPresetResponse>(
-      kPresetServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::GetPresetRequest& request,
-                                         ::transcodely::v1::GetPresetResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetPresetBySlugRequest, ::transcodely::v1::GetPresetBySlugResponse>(
-      kPresetServiceGetBySlugMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetPresetBySlugRequest& request,
-                ::transcodely::v1::GetPresetBySlugResponse* response) {
-        return handler->GetBySlug(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListPresetsRequest, ::transcodely::v1::ListPresetsResponse>(
-      kPresetServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                          const ::transcodely::v1::ListPresetsRequest& request,
-                                          ::transcodely::v1::ListPresetsResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdatePresetRequest, ::transcodely::v1::UpdatePresetResponse>(
-      kPresetServiceUpdateMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::UpdatePresetRequest& request,
-                                            ::transcodely::v1::UpdatePresetResponse* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::DuplicatePresetRequest, ::transcodely::v1::DuplicatePresetResponse>(
-      kPresetServiceDuplicateMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::DuplicatePresetRequest& request,
-                ::transcodely::v1::DuplicatePresetResponse* response) {
-        return handler->Duplicate(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ArchivePresetRequest, ::transcodely::v1::ArchivePresetResponse>(
-      kPresetServiceArchiveMethod, [handler](connectrpc::ServerContext& context,
-                                             const ::transcodely::v1::ArchivePresetRequest& request,
-                                             ::transcodely::v1::ArchivePresetResponse* response) {
-        return handler->Archive(context, request, response);
-      });
+  server.Handle(kPresetServiceCreateMethod, handler, &PresetServiceHandler::Create);
+  server.Handle(kPresetServiceGetMethod, handler, &PresetServiceHandler::Get);
+  server.Handle(kPresetServiceGetBySlugMethod, handler, &PresetServiceHandler::GetBySlug);
+  server.Handle(kPresetServiceListMethod, handler, &PresetServiceHandler::List);
+  server.Handle(kPresetServiceUpdateMethod, handler, &PresetServiceHandler::Update);
+  server.Handle(kPresetServiceDuplicateMethod, handler, &PresetServiceHandler::Duplicate);
+  server.Handle(kPresetServiceArchiveMethod, handler, &PresetServiceHandler::Archive);
+}
+
+void RegisterPresetServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<PresetServiceAsyncHandler> handler) {
+  server.Handle(kPresetServiceCreateMethod, handler, &PresetServiceAsyncHandler::Create);
+  server.Handle(kPresetServiceGetMethod, handler, &PresetServiceAsyncHandler::Get);
+  server.Handle(kPresetServiceGetBySlugMethod, handler, &PresetServiceAsyncHandler::GetBySlug);
+  server.Handle(kPresetServiceListMethod, handler, &PresetServiceAsyncHandler::List);
+  server.Handle(kPresetServiceUpdateMethod, handler, &PresetServiceAsyncHandler::Update);
+  server.Handle(kPresetServiceDuplicateMethod, handler, &PresetServiceAsyncHandler::Duplicate);
+  server.Handle(kPresetServiceArchiveMethod, handler, &PresetServiceAsyncHandler::Archive);
 }
 
 }  // namespace transcodely::v1

@@ -104,8 +104,8 @@ class PresetServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// PresetServiceHandler implements the transcodely.v1.PresetService service. Methods that are not
-// overridden answer kUnimplemented.
+// PresetServiceHandler implements the transcodely.v1.PresetService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // PresetService manages reusable encoding presets.
 class PresetServiceHandler {
@@ -148,10 +148,57 @@ class PresetServiceHandler {
                                      ::transcodely::v1::ArchivePresetResponse* response);
 };
 
+// PresetServiceAsyncHandler implements the transcodely.v1.PresetService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// PresetService manages reusable encoding presets.
+class PresetServiceAsyncHandler {
+ public:
+  virtual ~PresetServiceAsyncHandler() = default;
+
+  // Create saves a new encoding preset.
+  virtual connectrpc::Task<connectrpc::Status> Create(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreatePresetRequest& request,
+      ::transcodely::v1::CreatePresetResponse* response);
+
+  // Get returns one preset by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetPresetRequest& request,
+      ::transcodely::v1::GetPresetResponse* response);
+
+  // GetBySlug returns one preset by its slug.
+  virtual connectrpc::Task<connectrpc::Status> GetBySlug(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetPresetBySlugRequest& request,
+      ::transcodely::v1::GetPresetBySlugResponse* response);
+
+  // List returns presets, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListPresetsRequest& request,
+      ::transcodely::v1::ListPresetsResponse* response);
+
+  // Update changes a preset.
+  virtual connectrpc::Task<connectrpc::Status> Update(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdatePresetRequest& request,
+      ::transcodely::v1::UpdatePresetResponse* response);
+
+  // Duplicate copies a preset under a new slug.
+  virtual connectrpc::Task<connectrpc::Status> Duplicate(
+      connectrpc::ServerContext& context, const ::transcodely::v1::DuplicatePresetRequest& request,
+      ::transcodely::v1::DuplicatePresetResponse* response);
+
+  // Archive retires a preset.
+  virtual connectrpc::Task<connectrpc::Status> Archive(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ArchivePresetRequest& request,
+      ::transcodely::v1::ArchivePresetResponse* response);
+};
+
 // RegisterPresetServiceHandler routes the transcodely.v1.PresetService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterPresetServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<PresetServiceHandler> handler);
+void RegisterPresetServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<PresetServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -62,32 +62,48 @@ connectrpc::Status UserServiceHandler::List(connectrpc::ServerContext&,
                             "transcodely.v1.UserService.List is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> UserServiceAsyncHandler::GetMe(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetMeRequest&,
+    ::transcodely::v1::GetMeResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.UserService.GetMe is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> UserServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetUserRequest&,
+    ::transcodely::v1::GetUserResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.UserService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> UserServiceAsyncHandler::UpdateMe(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateMeRequest&,
+    ::transcodely::v1::UpdateMeResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.UserService.UpdateMe is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> UserServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListUsersRequest&,
+    ::transcodely::v1::ListUsersResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.UserService.List is not implemented");
+}
+
 void RegisterUserServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<UserServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::GetMeRequest, ::transcodely::v1::GetMeResponse>(
-      kUserServiceGetMeMethod,
-      [handler](connectrpc::ServerContext& context, const ::transcodely::v1::GetMeRequest& request,
-                ::transcodely::v1::GetMeResponse* response) {
-        return handler->GetMe(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetUserRequest, ::transcodely::v1::GetUserResponse>(
-      kUserServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                       const ::transcodely::v1::GetUserRequest& request,
-                                       ::transcodely::v1::GetUserResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateMeRequest, ::transcodely::v1::UpdateMeResponse>(
-      kUserServiceUpdateMeMethod, [handler](connectrpc::ServerContext& context,
-                                            const ::transcodely::v1::UpdateMeRequest& request,
-                                            ::transcodely::v1::UpdateMeResponse* response) {
-        return handler->UpdateMe(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListUsersRequest, ::transcodely::v1::ListUsersResponse>(
-      kUserServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                        const ::transcodely::v1::ListUsersRequest& request,
-                                        ::transcodely::v1::ListUsersResponse* response) {
-        return handler->List(context, request, response);
-      });
+  server.Handle(kUserServiceGetMeMethod, handler, &UserServiceHandler::GetMe);
+  server.Handle(kUserServiceGetMethod, handler, &UserServiceHandler::Get);
+  server.Handle(kUserServiceUpdateMeMethod, handler, &UserServiceHandler::UpdateMe);
+  server.Handle(kUserServiceListMethod, handler, &UserServiceHandler::List);
+}
+
+void RegisterUserServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<UserServiceAsyncHandler> handler) {
+  server.Handle(kUserServiceGetMeMethod, handler, &UserServiceAsyncHandler::GetMe);
+  server.Handle(kUserServiceGetMethod, handler, &UserServiceAsyncHandler::Get);
+  server.Handle(kUserServiceUpdateMeMethod, handler, &UserServiceAsyncHandler::UpdateMe);
+  server.Handle(kUserServiceListMethod, handler, &UserServiceAsyncHandler::List);
 }
 
 }  // namespace transcodely::v1

@@ -70,8 +70,8 @@ class UserServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// UserServiceHandler implements the transcodely.v1.UserService service. Methods that are not
-// overridden answer kUnimplemented.
+// UserServiceHandler implements the transcodely.v1.UserService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // UserService reads and updates user accounts.
 class UserServiceHandler {
@@ -99,10 +99,42 @@ class UserServiceHandler {
                                   ::transcodely::v1::ListUsersResponse* response);
 };
 
+// UserServiceAsyncHandler implements the transcodely.v1.UserService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// UserService reads and updates user accounts.
+class UserServiceAsyncHandler {
+ public:
+  virtual ~UserServiceAsyncHandler() = default;
+
+  // GetMe returns the calling user.
+  virtual connectrpc::Task<connectrpc::Status> GetMe(connectrpc::ServerContext& context,
+                                                     const ::transcodely::v1::GetMeRequest& request,
+                                                     ::transcodely::v1::GetMeResponse* response);
+
+  // Get returns one user by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(connectrpc::ServerContext& context,
+                                                   const ::transcodely::v1::GetUserRequest& request,
+                                                   ::transcodely::v1::GetUserResponse* response);
+
+  // UpdateMe changes the calling user's profile.
+  virtual connectrpc::Task<connectrpc::Status> UpdateMe(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateMeRequest& request,
+      ::transcodely::v1::UpdateMeResponse* response);
+
+  // List returns users, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListUsersRequest& request,
+      ::transcodely::v1::ListUsersResponse* response);
+};
+
 // RegisterUserServiceHandler routes the transcodely.v1.UserService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterUserServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<UserServiceHandler> handler);
+void RegisterUserServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<UserServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -216,107 +216,161 @@ connectrpc::Status VideoServiceHandler::ListTopVideos(
                             "transcodely.v1.VideoService.ListTopVideos is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::CreateUpload(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateUploadRequest&,
+    ::transcodely::v1::CreateUploadResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.CreateUpload is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::CompleteUpload(
+    connectrpc::ServerContext&, const ::transcodely::v1::CompleteUploadRequest&,
+    ::transcodely::v1::CompleteUploadResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.CompleteUpload is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::CreateFromUrl(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateFromUrlRequest&,
+    ::transcodely::v1::CreateFromUrlResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.CreateFromUrl is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::CreateMultipartUpload(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateMultipartUploadRequest&,
+    ::transcodely::v1::CreateMultipartUploadResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.VideoService.CreateMultipartUpload is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::GetUploadPartUrls(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetUploadPartUrlsRequest&,
+    ::transcodely::v1::GetUploadPartUrlsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.GetUploadPartUrls is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::CompleteMultipartUpload(
+    connectrpc::ServerContext&, const ::transcodely::v1::CompleteMultipartUploadRequest&,
+    ::transcodely::v1::CompleteMultipartUploadResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.VideoService.CompleteMultipartUpload is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::AbortMultipartUpload(
+    connectrpc::ServerContext&, const ::transcodely::v1::AbortMultipartUploadRequest&,
+    ::transcodely::v1::AbortMultipartUploadResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.VideoService.AbortMultipartUpload is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::Get(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetVideoRequest&,
+    ::transcodely::v1::GetVideoResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListVideosRequest&,
+    ::transcodely::v1::ListVideosResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateVideoRequest&,
+    ::transcodely::v1::UpdateVideoResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::Delete(
+    connectrpc::ServerContext&, const ::transcodely::v1::DeleteVideoRequest&,
+    ::transcodely::v1::DeleteVideoResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.Delete is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::Watch(
+    connectrpc::ServerContext&, const ::transcodely::v1::WatchVideoRequest&,
+    connectrpc::AsyncServerWriter<::transcodely::v1::WatchVideoResponse>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.Watch is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::GetUsage(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetUsageRequest&,
+    ::transcodely::v1::GetUsageResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.GetUsage is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::GetStats(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetStatsRequest&,
+    ::transcodely::v1::GetStatsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.GetStats is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> VideoServiceAsyncHandler::ListTopVideos(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListTopVideosRequest&,
+    ::transcodely::v1::ListTopVideosResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.VideoService.ListTopVideos is not implemented");
+}
+
 void RegisterVideoServiceHandler(connectrpc::Server& server,
                                  std::shared_ptr<VideoServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateUploadRequest, ::transcodely::v1::CreateUploadResponse>(
-      kVideoServiceCreateUploadMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateUploadRequest& request,
-                ::transcodely::v1::CreateUploadResponse* response) {
-        return handler->CreateUpload(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CompleteUploadRequest, ::transcodely::v1::CompleteUploadResponse>(
-      kVideoServiceCompleteUploadMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CompleteUploadRequest& request,
-                ::transcodely::v1::CompleteUploadResponse* response) {
-        return handler->CompleteUpload(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CreateFromUrlRequest, ::transcodely::v1::CreateFromUrlResponse>(
-      kVideoServiceCreateFromUrlMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateFromUrlRequest& request,
-                ::transcodely::v1::CreateFromUrlResponse* response) {
-        return handler->CreateFromUrl(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CreateMultipartUploadRequest, ::transcodely::v1::CreateMultipartUploadResponse>(
-      kVideoServiceCreateMultipartUploadMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateMultipartUploadRequest& request,
-                ::transcodely::v1::CreateMultipartUploadResponse* response) {
-        return handler->CreateMultipartUpload(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetUploadPartUrlsRequest, ::transcodely::v1::GetUploadPartUrlsResponse>(
-      kVideoServiceGetUploadPartUrlsMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetUploadPartUrlsRequest& request,
-                ::transcodely::v1::GetUploadPartUrlsResponse* response) {
-        return handler->GetUploadPartUrls(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::CompleteMultipartUploadRequest, ::transcodely::v1::CompleteMultipartUploadResponse>(
-      kVideoServiceCompleteMultipartUploadMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CompleteMultipartUploadRequest& request,
-                ::transcodely::v1::CompleteMultipartUploadResponse* response) {
-        return handler->CompleteMultipartUpload(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::AbortMultipartUploadRequest, ::transcodely::v1::AbortMultipartUploadResponse>(
-      kVideoServiceAbortMultipartUploadMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::AbortMultipartUploadRequest& request,
-                ::transcodely::v1::AbortMultipartUploadResponse* response) {
-        return handler->AbortMultipartUpload(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetVideoRequest, ::transcodely::v1::GetVideoResponse>(
-      kVideoServiceGetMethod, [handler](connectrpc::ServerContext& context,
-                                        const ::transcodely::v1::GetVideoRequest& request,
-                                        ::transcodely::v1::GetVideoResponse* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListVideosRequest, ::transcodely::v1::ListVideosResponse>(
-      kVideoServiceListMethod, [handler](connectrpc::ServerContext& context,
-                                         const ::transcodely::v1::ListVideosRequest& request,
-                                         ::transcodely::v1::ListVideosResponse* response) {
-        return handler->List(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateVideoRequest, ::transcodely::v1::UpdateVideoResponse>(
-      kVideoServiceUpdateMethod, [handler](connectrpc::ServerContext& context,
-                                           const ::transcodely::v1::UpdateVideoRequest& request,
-                                           ::transcodely::v1::UpdateVideoResponse* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::DeleteVideoRequest, ::transcodely::v1::DeleteVideoResponse>(
-      kVideoServiceDeleteMethod, [handler](connectrpc::ServerContext& context,
-                                           const ::transcodely::v1::DeleteVideoRequest& request,
-                                           ::transcodely::v1::DeleteVideoResponse* response) {
-        return handler->Delete(context, request, response);
-      });
-  server.RegisterServerStream<::transcodely::v1::WatchVideoRequest, ::transcodely::v1::WatchVideoResponse>(
-      kVideoServiceWatchMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::WatchVideoRequest& request,
-                connectrpc::ServerWriter<::transcodely::v1::WatchVideoResponse>& writer) {
-        return handler->Watch(context, request, writer);
-      });
-  server.RegisterUnary<::transcodely::v1::GetUsageRequest, ::transcodely::v1::GetUsageResponse>(
-      kVideoServiceGetUsageMethod, [handler](connectrpc::ServerContext& context,
-                                             const ::transcodely::v1::GetUsageRequest& request,
-                                             ::transcodely::v1::GetUsageResponse* response) {
-        return handler->GetUsage(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetStatsRequest, ::transcodely::v1::GetStatsResponse>(
-      kVideoServiceGetStatsMethod, [handler](connectrpc::ServerContext& context,
-                                             const ::transcodely::v1::GetStatsRequest& request,
-                                             ::transcodely::v1::GetStatsResponse* response) {
-        return handler->GetStats(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListTopVideosRequest, ::transcodely::v1::ListTopVideosResponse>(
-      kVideoServiceListTopVideosMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListTopVideosRequest& request,
-                ::transcodely::v1::ListTopVideosResponse* response) {
-        return handler->ListTopVideos(context, request, response);
-      });
+  server.Handle(kVideoServiceCreateUploadMethod, handler, &VideoServiceHandler::CreateUpload);
+  server.Handle(kVideoServiceCompleteUploadMethod, handler, &VideoServiceHandler::CompleteUpload);
+  server.Handle(kVideoServiceCreateFromUrlMethod, handler, &VideoServiceHandler::CreateFromUrl);
+  server.Handle(kVideoServiceCreateMultipartUploadMethod, handler,
+                &VideoServiceHandler::CreateMultipartUpload);
+  server.Handle(kVideoServiceGetUploadPartUrlsMethod, handler,
+                &VideoServiceHandler::GetUploadPartUrls);
+  server.Handle(kVideoServiceCompleteMultipartUploadMethod, handler,
+                &VideoServiceHandler::CompleteMultipartUpload);
+  server.Handle(kVideoServiceAbortMultipartUploadMethod, handler,
+                &VideoServiceHandler::AbortMultipartUpload);
+  server.Handle(kVideoServiceGetMethod, handler, &VideoServiceHandler::Get);
+  server.Handle(kVideoServiceListMethod, handler, &VideoServiceHandler::List);
+  server.Handle(kVideoServiceUpdateMethod, handler, &VideoServiceHandler::Update);
+  server.Handle(kVideoServiceDeleteMethod, handler, &VideoServiceHandler::Delete);
+  server.Handle(kVideoServiceWatchMethod, handler, &VideoServiceHandler::Watch);
+  server.Handle(kVideoServiceGetUsageMethod, handler, &VideoServiceHandler::GetUsage);
+  server.Handle(kVideoServiceGetStatsMethod, handler, &VideoServiceHandler::GetStats);
+  server.Handle(kVideoServiceListTopVideosMethod, handler, &VideoServiceHandler::ListTopVideos);
+}
+
+void RegisterVideoServiceHandler(connectrpc::Server& server,
+                                 std::shared_ptr<VideoServiceAsyncHandler> handler) {
+  server.Handle(kVideoServiceCreateUploadMethod, handler, &VideoServiceAsyncHandler::CreateUpload);
+  server.Handle(kVideoServiceCompleteUploadMethod, handler,
+                &VideoServiceAsyncHandler::CompleteUpload);
+  server.Handle(kVideoServiceCreateFromUrlMethod, handler,
+                &VideoServiceAsyncHandler::CreateFromUrl);
+  server.Handle(kVideoServiceCreateMultipartUploadMethod, handler,
+                &VideoServiceAsyncHandler::CreateMultipartUpload);
+  server.Handle(kVideoServiceGetUploadPartUrlsMethod, handler,
+                &VideoServiceAsyncHandler::GetUploadPartUrls);
+  server.Handle(kVideoServiceCompleteMultipartUploadMethod, handler,
+                &VideoServiceAsyncHandler::CompleteMultipartUpload);
+  server.Handle(kVideoServiceAbortMultipartUploadMethod, handler,
+                &VideoServiceAsyncHandler::AbortMultipartUpload);
+  server.Handle(kVideoServiceGetMethod, handler, &VideoServiceAsyncHandler::Get);
+  server.Handle(kVideoServiceListMethod, handler, &VideoServiceAsyncHandler::List);
+  server.Handle(kVideoServiceUpdateMethod, handler, &VideoServiceAsyncHandler::Update);
+  server.Handle(kVideoServiceDeleteMethod, handler, &VideoServiceAsyncHandler::Delete);
+  server.Handle(kVideoServiceWatchMethod, handler, &VideoServiceAsyncHandler::Watch);
+  server.Handle(kVideoServiceGetUsageMethod, handler, &VideoServiceAsyncHandler::GetUsage);
+  server.Handle(kVideoServiceGetStatsMethod, handler, &VideoServiceAsyncHandler::GetStats);
+  server.Handle(kVideoServiceListTopVideosMethod, handler,
+                &VideoServiceAsyncHandler::ListTopVideos);
 }
 
 }  // namespace transcodely::v1

@@ -183,8 +183,8 @@ class VideoServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// VideoServiceHandler implements the transcodely.v1.VideoService service. Methods that are not
-// overridden answer kUnimplemented.
+// VideoServiceHandler implements the transcodely.v1.VideoService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // VideoService uploads, imports and manages hosted videos.
 class VideoServiceHandler {
@@ -271,10 +271,101 @@ class VideoServiceHandler {
                                            ::transcodely::v1::ListTopVideosResponse* response);
 };
 
+// VideoServiceAsyncHandler implements the transcodely.v1.VideoService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// VideoService uploads, imports and manages hosted videos.
+class VideoServiceAsyncHandler {
+ public:
+  virtual ~VideoServiceAsyncHandler() = default;
+
+  // CreateUpload starts a single-part upload and returns its URL.
+  virtual connectrpc::Task<connectrpc::Status> CreateUpload(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateUploadRequest& request,
+      ::transcodely::v1::CreateUploadResponse* response);
+
+  // CompleteUpload marks a single-part upload as done.
+  virtual connectrpc::Task<connectrpc::Status> CompleteUpload(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CompleteUploadRequest& request,
+      ::transcodely::v1::CompleteUploadResponse* response);
+
+  // CreateFromUrl imports a video from a URL.
+  virtual connectrpc::Task<connectrpc::Status> CreateFromUrl(
+      connectrpc::ServerContext& context, const ::transcodely::v1::CreateFromUrlRequest& request,
+      ::transcodely::v1::CreateFromUrlResponse* response);
+
+  // CreateMultipartUpload starts a multipart upload.
+  virtual connectrpc::Task<connectrpc::Status> CreateMultipartUpload(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::CreateMultipartUploadRequest& request,
+      ::transcodely::v1::CreateMultipartUploadResponse* response);
+
+  // GetUploadPartUrls issues presigned URLs for upload parts.
+  virtual connectrpc::Task<connectrpc::Status> GetUploadPartUrls(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+      ::transcodely::v1::GetUploadPartUrlsResponse* response);
+
+  // CompleteMultipartUpload assembles the uploaded parts.
+  virtual connectrpc::Task<connectrpc::Status> CompleteMultipartUpload(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+      ::transcodely::v1::CompleteMultipartUploadResponse* response);
+
+  // AbortMultipartUpload cancels a multipart upload.
+  virtual connectrpc::Task<connectrpc::Status> AbortMultipartUpload(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::AbortMultipartUploadRequest& request,
+      ::transcodely::v1::AbortMultipartUploadResponse* response);
+
+  // Get returns one video by id.
+  virtual connectrpc::Task<connectrpc::Status> Get(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetVideoRequest& request,
+      ::transcodely::v1::GetVideoResponse* response);
+
+  // List returns videos, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListVideosRequest& request,
+      ::transcodely::v1::ListVideosResponse* response);
+
+  // Update changes a video's metadata.
+  virtual connectrpc::Task<connectrpc::Status> Update(
+      connectrpc::ServerContext& context, const ::transcodely::v1::UpdateVideoRequest& request,
+      ::transcodely::v1::UpdateVideoResponse* response);
+
+  // Delete removes a video.
+  virtual connectrpc::Task<connectrpc::Status> Delete(
+      connectrpc::ServerContext& context, const ::transcodely::v1::DeleteVideoRequest& request,
+      ::transcodely::v1::DeleteVideoResponse* response);
+
+  // Watch streams a video's status changes.
+  virtual connectrpc::Task<connectrpc::Status> Watch(
+      connectrpc::ServerContext& context, const ::transcodely::v1::WatchVideoRequest& request,
+      connectrpc::AsyncServerWriter<::transcodely::v1::WatchVideoResponse>& writer);
+
+  // GetUsage reports storage and delivery usage.
+  virtual connectrpc::Task<connectrpc::Status> GetUsage(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetUsageRequest& request,
+      ::transcodely::v1::GetUsageResponse* response);
+
+  // GetStats reports viewing statistics.
+  virtual connectrpc::Task<connectrpc::Status> GetStats(
+      connectrpc::ServerContext& context, const ::transcodely::v1::GetStatsRequest& request,
+      ::transcodely::v1::GetStatsResponse* response);
+
+  // ListTopVideos returns the most watched videos.
+  virtual connectrpc::Task<connectrpc::Status> ListTopVideos(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListTopVideosRequest& request,
+      ::transcodely::v1::ListTopVideosResponse* response);
+};
+
 // RegisterVideoServiceHandler routes the transcodely.v1.VideoService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterVideoServiceHandler(connectrpc::Server& server,
                                  std::shared_ptr<VideoServiceHandler> handler);
+void RegisterVideoServiceHandler(connectrpc::Server& server,
+                                 std::shared_ptr<VideoServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

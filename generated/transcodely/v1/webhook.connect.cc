@@ -189,92 +189,148 @@ connectrpc::Status WebhookServiceHandler::GetEndpointHealth(
                             "transcodely.v1.WebhookService.GetEndpointHealth is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::CreateWebhookEndpoint(
+    connectrpc::ServerContext&, const ::transcodely::v1::CreateWebhookEndpointRequest&,
+    ::transcodely::v1::CreateWebhookEndpointResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.CreateWebhookEndpoint is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::RetrieveWebhookEndpoint(
+    connectrpc::ServerContext&, const ::transcodely::v1::RetrieveWebhookEndpointRequest&,
+    ::transcodely::v1::RetrieveWebhookEndpointResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.RetrieveWebhookEndpoint is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::UpdateWebhookEndpoint(
+    connectrpc::ServerContext&, const ::transcodely::v1::UpdateWebhookEndpointRequest&,
+    ::transcodely::v1::UpdateWebhookEndpointResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.UpdateWebhookEndpoint is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::DeleteWebhookEndpoint(
+    connectrpc::ServerContext&, const ::transcodely::v1::DeleteWebhookEndpointRequest&,
+    ::transcodely::v1::DeleteWebhookEndpointResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.DeleteWebhookEndpoint is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::ListWebhookEndpoints(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListWebhookEndpointsRequest&,
+    ::transcodely::v1::ListWebhookEndpointsResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.ListWebhookEndpoints is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::RotateWebhookSecret(
+    connectrpc::ServerContext&, const ::transcodely::v1::RotateWebhookSecretRequest&,
+    ::transcodely::v1::RotateWebhookSecretResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.RotateWebhookSecret is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::ListEvents(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListEventsRequest&,
+    ::transcodely::v1::ListEventsResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.WebhookService.ListEvents is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::RetrieveEvent(
+    connectrpc::ServerContext&, const ::transcodely::v1::RetrieveEventRequest&,
+    ::transcodely::v1::RetrieveEventResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.WebhookService.RetrieveEvent is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::ResendEvent(
+    connectrpc::ServerContext&, const ::transcodely::v1::ResendEventRequest&,
+    ::transcodely::v1::ResendEventResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.WebhookService.ResendEvent is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::SendTestWebhook(
+    connectrpc::ServerContext&, const ::transcodely::v1::SendTestWebhookRequest&,
+    ::transcodely::v1::SendTestWebhookResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "transcodely.v1.WebhookService.SendTestWebhook is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::ListWebhookDeliveries(
+    connectrpc::ServerContext&, const ::transcodely::v1::ListWebhookDeliveriesRequest&,
+    ::transcodely::v1::ListWebhookDeliveriesResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.ListWebhookDeliveries is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> WebhookServiceAsyncHandler::GetEndpointHealth(
+    connectrpc::ServerContext&, const ::transcodely::v1::GetEndpointHealthRequest&,
+    ::transcodely::v1::GetEndpointHealthResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "transcodely.v1.WebhookService.GetEndpointHealth is not implemented");
+}
+
 void RegisterWebhookServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<WebhookServiceHandler> handler) {
-  server.RegisterUnary<::transcodely::v1::CreateWebhookEndpointRequest, ::transcodely::v1::CreateWebhookEndpointResponse>(
-      kWebhookServiceCreateWebhookEndpointMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::CreateWebhookEndpointRequest& request,
-                ::transcodely::v1::CreateWebhookEndpointResponse* response) {
-        return handler->CreateWebhookEndpoint(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::RetrieveWebhookEndpointRequest, ::transcodely::v1::RetrieveWebhookEndpointResponse>(
-      kWebhookServiceRetrieveWebhookEndpointMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
-                ::transcodely::v1::RetrieveWebhookEndpointResponse* response) {
-        return handler->RetrieveWebhookEndpoint(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::UpdateWebhookEndpointRequest, ::transcodely::v1::UpdateWebhookEndpointResponse>(
-      kWebhookServiceUpdateWebhookEndpointMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
-                ::transcodely::v1::UpdateWebhookEndpointResponse* response) {
-        return handler->UpdateWebhookEndpoint(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::DeleteWebhookEndpointRequest, ::transcodely::v1::DeleteWebhookEndpointResponse>(
-      kWebhookServiceDeleteWebhookEndpointMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
-                ::transcodely::v1::DeleteWebhookEndpointResponse* response) {
-        return handler->DeleteWebhookEndpoint(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListWebhookEndpointsRequest, ::transcodely::v1::ListWebhookEndpointsResponse>(
-      kWebhookServiceListWebhookEndpointsMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListWebhookEndpointsRequest& request,
-                ::transcodely::v1::ListWebhookEndpointsResponse* response) {
-        return handler->ListWebhookEndpoints(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::RotateWebhookSecretRequest, ::transcodely::v1::RotateWebhookSecretResponse>(
-      kWebhookServiceRotateWebhookSecretMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::RotateWebhookSecretRequest& request,
-                ::transcodely::v1::RotateWebhookSecretResponse* response) {
-        return handler->RotateWebhookSecret(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListEventsRequest, ::transcodely::v1::ListEventsResponse>(
-      kWebhookServiceListEventsMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListEventsRequest& request,
-                ::transcodely::v1::ListEventsResponse* response) {
-        return handler->ListEvents(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::RetrieveEventRequest, ::transcodely::v1::RetrieveEventResponse>(
-      kWebhookServiceRetrieveEventMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::RetrieveEventRequest& request,
-                ::transcodely::v1::RetrieveEventResponse* response) {
-        return handler->RetrieveEvent(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ResendEventRequest, ::transcodely::v1::ResendEventResponse>(
-      kWebhookServiceResendEventMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ResendEventRequest& request,
-                ::transcodely::v1::ResendEventResponse* response) {
-        return handler->ResendEvent(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::SendTestWebhookRequest, ::transcodely::v1::SendTestWebhookResponse>(
-      kWebhookServiceSendTestWebhookMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::SendTestWebhookRequest& request,
-                ::transcodely::v1::SendTestWebhookResponse* response) {
-        return handler->SendTestWebhook(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::ListWebhookDeliveriesRequest, ::transcodely::v1::ListWebhookDeliveriesResponse>(
-      kWebhookServiceListWebhookDeliveriesMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
-                ::transcodely::v1::ListWebhookDeliveriesResponse* response) {
-        return handler->ListWebhookDeliveries(context, request, response);
-      });
-  server.RegisterUnary<::transcodely::v1::GetEndpointHealthRequest, ::transcodely::v1::GetEndpointHealthResponse>(
-      kWebhookServiceGetEndpointHealthMethod,
-      [handler](connectrpc::ServerContext& context,
-                const ::transcodely::v1::GetEndpointHealthRequest& request,
-                ::transcodely::v1::GetEndpointHealthResponse* response) {
-        return handler->GetEndpointHealth(context, request, response);
-      });
+  server.Handle(kWebhookServiceCreateWebhookEndpointMethod, handler,
+                &WebhookServiceHandler::CreateWebhookEndpoint);
+  server.Handle(kWebhookServiceRetrieveWebhookEndpointMethod, handler,
+                &WebhookServiceHandler::RetrieveWebhookEndpoint);
+  server.Handle(kWebhookServiceUpdateWebhookEndpointMethod, handler,
+                &WebhookServiceHandler::UpdateWebhookEndpoint);
+  server.Handle(kWebhookServiceDeleteWebhookEndpointMethod, handler,
+                &WebhookServiceHandler::DeleteWebhookEndpoint);
+  server.Handle(kWebhookServiceListWebhookEndpointsMethod, handler,
+                &WebhookServiceHandler::ListWebhookEndpoints);
+  server.Handle(kWebhookServiceRotateWebhookSecretMethod, handler,
+                &WebhookServiceHandler::RotateWebhookSecret);
+  server.Handle(kWebhookServiceListEventsMethod, handler, &WebhookServiceHandler::ListEvents);
+  server.Handle(kWebhookServiceRetrieveEventMethod, handler, &WebhookServiceHandler::RetrieveEvent);
+  server.Handle(kWebhookServiceResendEventMethod, handler, &WebhookServiceHandler::ResendEvent);
+  server.Handle(kWebhookServiceSendTestWebhookMethod, handler,
+                &WebhookServiceHandler::SendTestWebhook);
+  server.Handle(kWebhookServiceListWebhookDeliveriesMethod, handler,
+                &WebhookServiceHandler::ListWebhookDeliveries);
+  server.Handle(kWebhookServiceGetEndpointHealthMethod, handler,
+                &WebhookServiceHandler::GetEndpointHealth);
+}
+
+void RegisterWebhookServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<WebhookServiceAsyncHandler> handler) {
+  server.Handle(kWebhookServiceCreateWebhookEndpointMethod, handler,
+                &WebhookServiceAsyncHandler::CreateWebhookEndpoint);
+  server.Handle(kWebhookServiceRetrieveWebhookEndpointMethod, handler,
+                &WebhookServiceAsyncHandler::RetrieveWebhookEndpoint);
+  server.Handle(kWebhookServiceUpdateWebhookEndpointMethod, handler,
+                &WebhookServiceAsyncHandler::UpdateWebhookEndpoint);
+  server.Handle(kWebhookServiceDeleteWebhookEndpointMethod, handler,
+                &WebhookServiceAsyncHandler::DeleteWebhookEndpoint);
+  server.Handle(kWebhookServiceListWebhookEndpointsMethod, handler,
+                &WebhookServiceAsyncHandler::ListWebhookEndpoints);
+  server.Handle(kWebhookServiceRotateWebhookSecretMethod, handler,
+                &WebhookServiceAsyncHandler::RotateWebhookSecret);
+  server.Handle(kWebhookServiceListEventsMethod, handler, &WebhookServiceAsyncHandler::ListEvents);
+  server.Handle(kWebhookServiceRetrieveEventMethod, handler,
+                &WebhookServiceAsyncHandler::RetrieveEvent);
+  server.Handle(kWebhookServiceResendEventMethod, handler,
+                &WebhookServiceAsyncHandler::ResendEvent);
+  server.Handle(kWebhookServiceSendTestWebhookMethod, handler,
+                &WebhookServiceAsyncHandler::SendTestWebhook);
+  server.Handle(kWebhookServiceListWebhookDeliveriesMethod, handler,
+                &WebhookServiceAsyncHandler::ListWebhookDeliveries);
+  server.Handle(kWebhookServiceGetEndpointHealthMethod, handler,
+                &WebhookServiceAsyncHandler::GetEndpointHealth);
 }
 
 }  // namespace transcodely::v1

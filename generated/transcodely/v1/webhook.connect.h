@@ -158,8 +158,8 @@ class WebhookServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// WebhookServiceHandler implements the transcodely.v1.WebhookService service. Methods that are not
-// overridden answer kUnimplemented.
+// WebhookServiceHandler implements the transcodely.v1.WebhookService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // WebhookService manages webhook endpoints, events and deliveries.
 class WebhookServiceHandler {
@@ -235,10 +235,90 @@ class WebhookServiceHandler {
       ::transcodely::v1::GetEndpointHealthResponse* response);
 };
 
+// WebhookServiceAsyncHandler implements the transcodely.v1.WebhookService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// WebhookService manages webhook endpoints, events and deliveries.
+class WebhookServiceAsyncHandler {
+ public:
+  virtual ~WebhookServiceAsyncHandler() = default;
+
+  // CreateWebhookEndpoint registers a webhook endpoint.
+  virtual connectrpc::Task<connectrpc::Status> CreateWebhookEndpoint(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+      ::transcodely::v1::CreateWebhookEndpointResponse* response);
+
+  // RetrieveWebhookEndpoint returns one endpoint by id.
+  virtual connectrpc::Task<connectrpc::Status> RetrieveWebhookEndpoint(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+      ::transcodely::v1::RetrieveWebhookEndpointResponse* response);
+
+  // UpdateWebhookEndpoint changes an endpoint.
+  virtual connectrpc::Task<connectrpc::Status> UpdateWebhookEndpoint(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+      ::transcodely::v1::UpdateWebhookEndpointResponse* response);
+
+  // DeleteWebhookEndpoint removes an endpoint.
+  virtual connectrpc::Task<connectrpc::Status> DeleteWebhookEndpoint(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+      ::transcodely::v1::DeleteWebhookEndpointResponse* response);
+
+  // ListWebhookEndpoints returns the app's endpoints.
+  virtual connectrpc::Task<connectrpc::Status> ListWebhookEndpoints(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+      ::transcodely::v1::ListWebhookEndpointsResponse* response);
+
+  // RotateWebhookSecret issues a new signing secret for an endpoint.
+  virtual connectrpc::Task<connectrpc::Status> RotateWebhookSecret(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::RotateWebhookSecretRequest& request,
+      ::transcodely::v1::RotateWebhookSecretResponse* response);
+
+  // ListEvents returns emitted events, one page at a time.
+  virtual connectrpc::Task<connectrpc::Status> ListEvents(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ListEventsRequest& request,
+      ::transcodely::v1::ListEventsResponse* response);
+
+  // RetrieveEvent returns one event by id.
+  virtual connectrpc::Task<connectrpc::Status> RetrieveEvent(
+      connectrpc::ServerContext& context, const ::transcodely::v1::RetrieveEventRequest& request,
+      ::transcodely::v1::RetrieveEventResponse* response);
+
+  // ResendEvent delivers an event again.
+  virtual connectrpc::Task<connectrpc::Status> ResendEvent(
+      connectrpc::ServerContext& context, const ::transcodely::v1::ResendEventRequest& request,
+      ::transcodely::v1::ResendEventResponse* response);
+
+  // SendTestWebhook sends a test event to an endpoint.
+  virtual connectrpc::Task<connectrpc::Status> SendTestWebhook(
+      connectrpc::ServerContext& context, const ::transcodely::v1::SendTestWebhookRequest& request,
+      ::transcodely::v1::SendTestWebhookResponse* response);
+
+  // ListWebhookDeliveries returns delivery attempts for an endpoint or event.
+  virtual connectrpc::Task<connectrpc::Status> ListWebhookDeliveries(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+      ::transcodely::v1::ListWebhookDeliveriesResponse* response);
+
+  // GetEndpointHealth reports an endpoint's recent delivery success.
+  virtual connectrpc::Task<connectrpc::Status> GetEndpointHealth(
+      connectrpc::ServerContext& context,
+      const ::transcodely::v1::GetEndpointHealthRequest& request,
+      ::transcodely::v1::GetEndpointHealthResponse* response);
+};
+
 // RegisterWebhookServiceHandler routes the transcodely.v1.WebhookService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterWebhookServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<WebhookServiceHandler> handler);
+void RegisterWebhookServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<WebhookServiceAsyncHandler> handler);
 
 }  // namespace transcodely::v1
 

@@ -1,16 +1,22 @@
-// Server: a Connect server over HTTP/1.1 (Boost.Beast). Generated Register<Service>Handler
+// Server: an RPC server (Connect over HTTP/1.1, plain or TLS). Generated Register<Service>Handler
 // functions add routes; Listen() binds; Start() serves on background threads.
 //
 //   connectrpc::Server server;
 //   foo::v1::RegisterEchoServiceHandler(server, std::make_shared<MyEcho>());
 //   if (auto s = server.Listen("127.0.0.1", 8080); !s.ok()) return 1;
 //   server.Start();
-//   server.Wait();  // until Shutdown() from another thread or a signal handler
+//   server.Wait();  // until Shutdown() from another thread
 //
-// Socket I/O runs on `io_threads` Asio threads; handlers run on a separate pool of
-// `handler_threads`, so a slow handler never stalls I/O. Every request's body, header block and
-// messages are bounded. Routes must be registered before Start(); after that the server is
-// thread-safe.
+// Threads. `io_threads` event loops run every socket, and coroutine handlers (generated
+// <Service>AsyncHandler classes) run on them with no thread hop: they must never block. Blocking
+// handlers (<Service>Handler) run on a bounded pool of `handler_threads`; a call waiting for a
+// pool thread holds no I/O thread. Use coroutine handlers for cheap or asynchronous work and for
+// long-lived streams; blocking handlers for work that blocks (files, databases, locks).
+//
+// Safety. Every request's head, body, messages and decompressed total are bounded; calls beyond
+// the concurrency limits fail fast; handler and interceptor exceptions become a generic
+// kInternal for the peer (the detail goes to `error_log`). Routes must be registered before
+// Start(); after that the server is thread-safe.
 #ifndef CONNECTRPC_SERVER_H_
 #define CONNECTRPC_SERVER_H_
 
@@ -25,20 +31,36 @@
 
 #include "connectrpc/codec.h"
 #include "connectrpc/method.h"
+#include "connectrpc/server_call.h"
 #include "connectrpc/server_context.h"
 #include "connectrpc/server_stream.h"
 #include "connectrpc/status.h"
 
 namespace connectrpc {
 
-// Wraps every handler invocation: authentication, logging, metrics. `next` runs the rest of the
-// chain and the handler. Interceptors must be thread-safe.
+class ServerInterceptor;
+
+// The rest of an interceptor chain: the next interceptors and the handler.
+class ServerNext {
+ public:
+  Task<Status> operator()() const;
+
+ private:
+  friend class ServerChain;
+  ServerNext(ServerCall* call, size_t index) : call_(call), index_(index) {}
+  ServerCall* call_;
+  size_t index_;
+};
+
+// Wraps every call: authentication, logging, metrics. Runs on the call's I/O thread before any
+// request message is read; return an error to end the call without running the handler, or
+// co_await next() to go on. Interceptors must be thread-safe and must not block.
 class ServerInterceptor {
  public:
   virtual ~ServerInterceptor() = default;
-  virtual Status Intercept(ServerContext& context, const std::function<Status()>& next) {
+  virtual Task<Status> Intercept(ServerContext& context, ServerNext next) {
     (void)context;
-    return next();
+    co_return co_await next();
   }
 };
 
@@ -46,17 +68,32 @@ struct ServerOptions {
   // Largest request message accepted, after decompression (per message); larger ones fail with
   // kResourceExhausted.
   size_t max_receive_message_bytes = 4u << 20;
+  // Largest total of decompressed request messages in one call.
+  size_t max_request_decompressed_bytes = 64u << 20;
   // Largest HTTP request body accepted as it arrives on the wire.
   size_t max_request_body_bytes = 64u << 20;
   // Largest request header block.
   size_t max_header_bytes = 16u << 10;
-  // Threads running socket I/O, and threads running handlers.
+  // Event loops running socket I/O and coroutine handlers, and threads running blocking
+  // handlers.
   int io_threads = 1;
   int handler_threads = 16;
+  // Blocking calls waiting for a pool thread beyond these fail: more than
+  // `max_queued_blocking_calls` waiting fail at once with kResourceExhausted, and one that waited
+  // `blocking_queue_timeout` fails with kUnavailable.
+  size_t max_queued_blocking_calls = 256;
+  std::chrono::milliseconds blocking_queue_timeout{10'000};
+  // Calls in progress at once (all kinds); more fail at once with kResourceExhausted.
+  size_t max_concurrent_calls = 100'000;
+  // Open connections; beyond it the server stops accepting until one closes.
+  size_t max_connections = 100'000;
   // Response messages at least this large are compressed when the client accepts gzip.
   size_t compress_min_bytes = 0;
-  // How long a connection may wait for the next request (or the rest of one) before it is closed.
+  // How long a connection may wait for the next request, for a whole request head, or for any
+  // progress in a request body, before it is closed.
   std::chrono::milliseconds idle_timeout{60'000};
+  // How long a response write may make no progress (a peer that stops reading).
+  std::chrono::milliseconds write_timeout{30'000};
   std::vector<std::shared_ptr<ServerInterceptor>> interceptors;
   // Serve HTTPS with this PEM certificate chain (leaf first) and PEM private key; both empty
   // serves plain HTTP.
@@ -69,13 +106,13 @@ struct ServerOptions {
   // handler (404, 415, ...), to add headers such as a request id. Runs on an I/O thread: keep it
   // cheap and thread-safe.
   std::function<void(const Headers& request_headers, Headers& response_headers)> decorate_response;
+  // Where server-side problems go (handler exceptions, accept failures); never to a peer.
+  // Default: standard error.
+  std::function<void(std::string_view message)> error_log;
 };
 
-namespace internal {
-// A type-erased handler: reads requests from and writes responses to the call.
-using RouteHandler = std::function<Status(ServerContext&, ServerCall&)>;
-class ServerImpl;
-}  // namespace internal
+// A type-erased route: runs one call to its end and returns the handler's status.
+using RouteHandler = std::function<Task<Status>(ServerCall& call)>;
 
 class Server {
  public:
@@ -84,72 +121,164 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Route registration, used by generated Register<Service>Handler functions.
+  // One-line registration of a handler method, used by generated code: blocking methods
+  // (returning Status) run on the handler pool, coroutine methods (returning Task<Status>) on
+  // the I/O threads.
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Status (H::*fn)(ServerContext&, const Request&, Response*)) {
+    RegisterUnary<Request, Response>(
+        method, [handler = std::move(handler), fn](ServerContext& ctx, const Request& request,
+                                                   Response* response) {
+          return ((*handler).*fn)(ctx, request, response);
+        });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Status (H::*fn)(ServerContext&, const Request&, ServerWriter<Response>&)) {
+    RegisterServerStream<Request, Response>(
+        method, [handler = std::move(handler), fn](ServerContext& ctx, const Request& request,
+                                                   ServerWriter<Response>& writer) {
+          return ((*handler).*fn)(ctx, request, writer);
+        });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Status (H::*fn)(ServerContext&, ServerReader<Request>&, Response*)) {
+    RegisterClientStream<Request, Response>(
+        method, [handler = std::move(handler), fn](ServerContext& ctx,
+                                                   ServerReader<Request>& reader,
+                                                   Response* response) {
+          return ((*handler).*fn)(ctx, reader, response);
+        });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Status (H::*fn)(ServerContext&, ServerReaderWriter<Request, Response>&)) {
+    RegisterBidiStream<Request, Response>(
+        method, [handler = std::move(handler), fn](ServerContext& ctx,
+                                                   ServerReaderWriter<Request, Response>& stream) {
+          return ((*handler).*fn)(ctx, stream);
+        });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Task<Status> (H::*fn)(ServerContext&, const Request&, Response*)) {
+    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
+      Request request;
+      if (!co_await call.ReadSingle(&request)) co_return call.read_status();
+      Response response;
+      Status status = co_await ((*handler).*fn)(call.context(), request, &response);
+      if (status.ok()) co_await call.Write(response);
+      co_return status;
+    });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Task<Status> (H::*fn)(ServerContext&, const Request&, AsyncServerWriter<Response>&)) {
+    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
+      Request request;
+      if (!co_await call.ReadSingle(&request)) co_return call.read_status();
+      AsyncServerWriter<Response> writer(call);
+      co_return co_await ((*handler).*fn)(call.context(), request, writer);
+    });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Task<Status> (H::*fn)(ServerContext&, AsyncServerReader<Request>&, Response*)) {
+    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
+      AsyncServerReader<Request> reader(call);
+      Response response;
+      Status status = co_await ((*handler).*fn)(call.context(), reader, &response);
+      if (status.ok()) co_await call.Write(response);
+      co_return status;
+    });
+  }
+  template <typename H, typename Request, typename Response>
+  void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
+              Task<Status> (H::*fn)(ServerContext&, AsyncServerReaderWriter<Request, Response>&)) {
+    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
+      AsyncServerReaderWriter<Request, Response> stream(call);
+      co_return co_await ((*handler).*fn)(call.context(), stream);
+    });
+  }
+
+  // Blocking routes from plain functions; each runs on the handler pool.
   template <typename Request, typename Response>
   void RegisterUnary(const MethodInfo& method,
                      std::function<Status(ServerContext&, const Request&, Response*)> handler) {
-    AddRoute(method,
-             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-               Request request;
-               if (!call.ReadMessage(&request))
-                 return Status();  // the decode error is reported instead
-               Response response;
-               Status status = handler(ctx, request, &response);
-               if (status.ok()) call.WriteMessage(response);
-               return status;
-             });
+    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
+      struct Messages {
+        Request request;
+        Response response;
+      };
+      auto messages = std::make_shared<Messages>();
+      if (!co_await call.ReadSingle(&messages->request)) co_return call.read_status();
+      Status status = co_await call.RunBlocking([&handler, &call, messages] {
+        return handler(call.context(), messages->request, &messages->response);
+      });
+      if (status.ok()) co_await call.Write(messages->response);
+      co_return status;
+    });
   }
   template <typename Request, typename Response>
   void RegisterServerStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, const Request&, ServerWriter<Response>&)> handler) {
-    AddRoute(method,
-             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-               Request request;
-               if (!call.ReadMessage(&request)) return Status();
-               ServerWriter<Response> writer(&call);
-               return handler(ctx, request, writer);
-             });
+    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
+      auto request = std::make_shared<Request>();
+      if (!co_await call.ReadSingle(request.get())) co_return call.read_status();
+      co_return co_await call.RunBlocking([&handler, &call, request] {
+        ServerWriter<Response> writer(call);
+        return handler(call.context(), *request, writer);
+      });
+    });
   }
   template <typename Request, typename Response>
   void RegisterClientStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReader<Request>&, Response*)> handler) {
-    AddRoute(method,
-             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-               ServerReader<Request> reader(&call);
-               Response response;
-               Status status = handler(ctx, reader, &response);
-               if (status.ok()) call.WriteMessage(response);
-               return status;
-             });
+    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
+      auto response = std::make_shared<Response>();
+      Status status = co_await call.RunBlocking([&handler, &call, response] {
+        ServerReader<Request> reader(call);
+        return handler(call.context(), reader, response.get());
+      });
+      if (status.ok()) co_await call.Write(*response);
+      co_return status;
+    });
   }
   template <typename Request, typename Response>
   void RegisterBidiStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReaderWriter<Request, Response>&)> handler) {
-    AddRoute(method,
-             [handler = std::move(handler)](ServerContext& ctx, internal::ServerCall& call) {
-               ServerReaderWriter<Request, Response> stream(&call);
-               return handler(ctx, stream);
-             });
+    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
+      co_return co_await call.RunBlocking([&handler, &call] {
+        ServerReaderWriter<Request, Response> stream(call);
+        return handler(call.context(), stream);
+      });
+    });
   }
 
   // Registers a type-erased route. A second route for the same procedure replaces the first.
-  void AddRoute(const MethodInfo& method, internal::RouteHandler handler);
+  // The handler object is kept until the server and every call that uses it are gone.
+  void AddRoute(const MethodInfo& method, RouteHandler handler);
 
   // Binds and listens; port 0 picks a free port (see port()). Fails with kUnavailable.
   Status Listen(std::string_view host, uint16_t port);
   uint16_t port() const;
   // Starts serving on background threads.
   void Start();
-  // Stops accepting, lets in-flight calls finish for up to `grace`, then closes every connection.
+  // Stops accepting, lets in-flight calls finish for up to `grace`, then cancels the rest and
+  // closes every connection. Returns within `grace` plus about a second, even when handlers
+  // never return (their pool threads are then left to finish on their own).
   void Shutdown(std::chrono::milliseconds grace = std::chrono::milliseconds(5'000));
   // Blocks until Shutdown() has completed.
   void Wait();
 
  private:
-  std::unique_ptr<internal::ServerImpl> impl_;
+  class Impl;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace connectrpc

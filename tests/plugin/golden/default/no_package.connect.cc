@@ -19,10 +19,19 @@ connectrpc::Status GlobalServiceHandler::Call(connectrpc::ServerContext&, const 
                             "GlobalService.Call is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> GlobalServiceAsyncHandler::Call(connectrpc::ServerContext&,
+                                                                     const ::GlobalRequest&,
+                                                                     ::GlobalResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "GlobalService.Call is not implemented");
+}
+
 void RegisterGlobalServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<GlobalServiceHandler> handler) {
-  server.RegisterUnary<::GlobalRequest, ::GlobalResponse>(
-      kGlobalServiceCallMethod,
-      [handler](connectrpc::ServerContext& context, const ::GlobalRequest& request,
-                ::GlobalResponse* response) { return handler->Call(context, request, response); });
+  server.Handle(kGlobalServiceCallMethod, handler, &GlobalServiceHandler::Call);
+}
+
+void RegisterGlobalServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<GlobalServiceAsyncHandler> handler) {
+  server.Handle(kGlobalServiceCallMethod, handler, &GlobalServiceAsyncHandler::Call);
 }

@@ -38,8 +38,8 @@ class GlobalServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// GlobalServiceHandler implements the GlobalService service. Methods that are not overridden answer
-// kUnimplemented.
+// GlobalServiceHandler implements the GlobalService service with blocking methods, which run on the
+// server's handler pool. Methods that are not overridden answer kUnimplemented.
 class GlobalServiceHandler {
  public:
   virtual ~GlobalServiceHandler() = default;
@@ -48,8 +48,22 @@ class GlobalServiceHandler {
                                   const ::GlobalRequest& request, ::GlobalResponse* response);
 };
 
-// RegisterGlobalServiceHandler routes the GlobalService procedures on `server` to `handler`.
+// GlobalServiceAsyncHandler implements the GlobalService service with coroutines, which run on the
+// server's I/O threads and must not block. Methods that are not overridden answer kUnimplemented.
+class GlobalServiceAsyncHandler {
+ public:
+  virtual ~GlobalServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Call(connectrpc::ServerContext& context,
+                                                    const ::GlobalRequest& request,
+                                                    ::GlobalResponse* response);
+};
+
+// RegisterGlobalServiceHandler routes the GlobalService procedures on `server` to `handler`,
+// blocking or coroutine.
 void RegisterGlobalServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<GlobalServiceHandler> handler);
+void RegisterGlobalServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<GlobalServiceAsyncHandler> handler);
 
 #endif  // NO_PACKAGE_CONNECT_H_

@@ -68,39 +68,56 @@ connectrpc::Status NoteServiceHandler::Uncommented(connectrpc::ServerContext&,
                             "comments.v1.NoteService.Uncommented is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> NoteServiceAsyncHandler::Add(connectrpc::ServerContext&,
+                                                                  const ::comments::v1::Note&,
+                                                                  ::comments::v1::Note*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "comments.v1.NoteService.Add is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> NoteServiceAsyncHandler::Get(connectrpc::ServerContext&,
+                                                                  const ::comments::v1::Note&,
+                                                                  ::comments::v1::Note*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "comments.v1.NoteService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> NoteServiceAsyncHandler::List(
+    connectrpc::ServerContext&, const ::comments::v1::Note&,
+    connectrpc::AsyncServerWriter<::comments::v1::Note>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "comments.v1.NoteService.List is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> NoteServiceAsyncHandler::Watch(
+    connectrpc::ServerContext&,
+    connectrpc::AsyncServerReaderWriter<::comments::v1::Note, ::comments::v1::Note>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "comments.v1.NoteService.Watch is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> NoteServiceAsyncHandler::Uncommented(
+    connectrpc::ServerContext&, const ::comments::v1::Note&, ::comments::v1::Note*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "comments.v1.NoteService.Uncommented is not implemented");
+}
+
 void RegisterNoteServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<NoteServiceHandler> handler) {
-  server.RegisterUnary<::comments::v1::Note, ::comments::v1::Note>(
-      kNoteServiceAddMethod,
-      [handler](connectrpc::ServerContext& context, const ::comments::v1::Note& request,
-                ::comments::v1::Note* response) {
-        return handler->Add(context, request, response);
-      });
-  server.RegisterUnary<::comments::v1::Note, ::comments::v1::Note>(
-      kNoteServiceGetMethod,
-      [handler](connectrpc::ServerContext& context, const ::comments::v1::Note& request,
-                ::comments::v1::Note* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterServerStream<::comments::v1::Note, ::comments::v1::Note>(
-      kNoteServiceListMethod,
-      [handler](connectrpc::ServerContext& context, const ::comments::v1::Note& request,
-                connectrpc::ServerWriter<::comments::v1::Note>& writer) {
-        return handler->List(context, request, writer);
-      });
-  server.RegisterBidiStream<::comments::v1::Note, ::comments::v1::Note>(
-      kNoteServiceWatchMethod,
-      [handler](
-          connectrpc::ServerContext& context,
-          connectrpc::ServerReaderWriter<::comments::v1::Note, ::comments::v1::Note>& stream) {
-        return handler->Watch(context, stream);
-      });
-  server.RegisterUnary<::comments::v1::Note, ::comments::v1::Note>(
-      kNoteServiceUncommentedMethod,
-      [handler](connectrpc::ServerContext& context, const ::comments::v1::Note& request,
-                ::comments::v1::Note* response) {
-        return handler->Uncommented(context, request, response);
-      });
+  server.Handle(kNoteServiceAddMethod, handler, &NoteServiceHandler::Add);
+  server.Handle(kNoteServiceGetMethod, handler, &NoteServiceHandler::Get);
+  server.Handle(kNoteServiceListMethod, handler, &NoteServiceHandler::List);
+  server.Handle(kNoteServiceWatchMethod, handler, &NoteServiceHandler::Watch);
+  server.Handle(kNoteServiceUncommentedMethod, handler, &NoteServiceHandler::Uncommented);
+}
+
+void RegisterNoteServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<NoteServiceAsyncHandler> handler) {
+  server.Handle(kNoteServiceAddMethod, handler, &NoteServiceAsyncHandler::Add);
+  server.Handle(kNoteServiceGetMethod, handler, &NoteServiceAsyncHandler::Get);
+  server.Handle(kNoteServiceListMethod, handler, &NoteServiceAsyncHandler::List);
+  server.Handle(kNoteServiceWatchMethod, handler, &NoteServiceAsyncHandler::Watch);
+  server.Handle(kNoteServiceUncommentedMethod, handler, &NoteServiceAsyncHandler::Uncommented);
 }
 
 }  // namespace comments::v1

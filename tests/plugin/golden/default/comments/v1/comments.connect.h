@@ -81,8 +81,8 @@ class NoteServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// NoteServiceHandler implements the comments.v1.NoteService service. Methods that are not
-// overridden answer kUnimplemented.
+// NoteServiceHandler implements the comments.v1.NoteService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // NoteService keeps notes.
 //
@@ -120,10 +120,52 @@ class NoteServiceHandler {
                                          ::comments::v1::Note* response);
 };
 
+// NoteServiceAsyncHandler implements the comments.v1.NoteService service with coroutines, which run
+// on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// NoteService keeps notes.
+//
+// It has a multi-paragraph comment, with `code`, $dollars$ and "quotes".
+class NoteServiceAsyncHandler {
+ public:
+  virtual ~NoteServiceAsyncHandler() = default;
+
+  // Add adds a note. This comment line is deliberately long so that it has to be wrapped to stay
+  // within the column limit.
+  virtual connectrpc::Task<connectrpc::Status> Add(connectrpc::ServerContext& context,
+                                                   const ::comments::v1::Note& request,
+                                                   ::comments::v1::Note* response);
+
+  // Get uses a block comment
+  // spanning two lines.
+  virtual connectrpc::Task<connectrpc::Status> Get(connectrpc::ServerContext& context,
+                                                   const ::comments::v1::Note& request,
+                                                   ::comments::v1::Note* response);
+
+  // List has a trailing comment.
+  virtual connectrpc::Task<connectrpc::Status> List(
+      connectrpc::ServerContext& context, const ::comments::v1::Note& request,
+      connectrpc::AsyncServerWriter<::comments::v1::Note>& writer);
+
+  // Indented:
+  //   code sample();
+  // and a line ending in a backslash \ //
+  virtual connectrpc::Task<connectrpc::Status> Watch(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::comments::v1::Note, ::comments::v1::Note>& stream);
+
+  virtual connectrpc::Task<connectrpc::Status> Uncommented(connectrpc::ServerContext& context,
+                                                           const ::comments::v1::Note& request,
+                                                           ::comments::v1::Note* response);
+};
+
 // RegisterNoteServiceHandler routes the comments.v1.NoteService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterNoteServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<NoteServiceHandler> handler);
+void RegisterNoteServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<NoteServiceAsyncHandler> handler);
 
 }  // namespace comments::v1
 

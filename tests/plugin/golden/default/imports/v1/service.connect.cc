@@ -35,20 +35,28 @@ connectrpc::Status ImportServiceHandler::Clear(connectrpc::ServerContext&,
                             "imports.v2.ImportService.Clear is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> ImportServiceAsyncHandler::Fetch(
+    connectrpc::ServerContext&, const ::imports::v1::Shared&, ::google::protobuf::Timestamp*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "imports.v2.ImportService.Fetch is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ImportServiceAsyncHandler::Clear(
+    connectrpc::ServerContext&, const ::google::protobuf::Empty&, ::google::protobuf::Empty*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "imports.v2.ImportService.Clear is not implemented");
+}
+
 void RegisterImportServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<ImportServiceHandler> handler) {
-  server.RegisterUnary<::imports::v1::Shared, ::google::protobuf::Timestamp>(
-      kImportServiceFetchMethod,
-      [handler](connectrpc::ServerContext& context, const ::imports::v1::Shared& request,
-                ::google::protobuf::Timestamp* response) {
-        return handler->Fetch(context, request, response);
-      });
-  server.RegisterUnary<::google::protobuf::Empty, ::google::protobuf::Empty>(
-      kImportServiceClearMethod,
-      [handler](connectrpc::ServerContext& context, const ::google::protobuf::Empty& request,
-                ::google::protobuf::Empty* response) {
-        return handler->Clear(context, request, response);
-      });
+  server.Handle(kImportServiceFetchMethod, handler, &ImportServiceHandler::Fetch);
+  server.Handle(kImportServiceClearMethod, handler, &ImportServiceHandler::Clear);
+}
+
+void RegisterImportServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<ImportServiceAsyncHandler> handler) {
+  server.Handle(kImportServiceFetchMethod, handler, &ImportServiceAsyncHandler::Fetch);
+  server.Handle(kImportServiceClearMethod, handler, &ImportServiceAsyncHandler::Clear);
 }
 
 }  // namespace imports::v2

@@ -52,8 +52,8 @@ class ImportServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// ImportServiceHandler implements the imports.v2.ImportService service. Methods that are not
-// overridden answer kUnimplemented.
+// ImportServiceHandler implements the imports.v2.ImportService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class ImportServiceHandler {
  public:
   virtual ~ImportServiceHandler() = default;
@@ -67,10 +67,28 @@ class ImportServiceHandler {
                                    ::google::protobuf::Empty* response);
 };
 
+// ImportServiceAsyncHandler implements the imports.v2.ImportService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class ImportServiceAsyncHandler {
+ public:
+  virtual ~ImportServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Fetch(connectrpc::ServerContext& context,
+                                                     const ::imports::v1::Shared& request,
+                                                     ::google::protobuf::Timestamp* response);
+
+  virtual connectrpc::Task<connectrpc::Status> Clear(connectrpc::ServerContext& context,
+                                                     const ::google::protobuf::Empty& request,
+                                                     ::google::protobuf::Empty* response);
+};
+
 // RegisterImportServiceHandler routes the imports.v2.ImportService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterImportServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<ImportServiceHandler> handler);
+void RegisterImportServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<ImportServiceAsyncHandler> handler);
 
 }  // namespace imports::v2
 

@@ -73,39 +73,55 @@ connectrpc::Status KeywordServiceHandler::co_await_(
                             "keywords.v1.KeywordService.co_await is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> KeywordServiceAsyncHandler::delete_(
+    connectrpc::ServerContext&, const ::keywords::v1::class_&, ::keywords::v1::Template*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "keywords.v1.KeywordService.delete is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> KeywordServiceAsyncHandler::Delete(
+    connectrpc::ServerContext&, const ::keywords::v1::Template&, ::keywords::v1::class_*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "keywords.v1.KeywordService.Delete is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> KeywordServiceAsyncHandler::new_(connectrpc::ServerContext&,
+                                                                      const ::keywords::v1::class_&,
+                                                                      ::keywords::v1::class_*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "keywords.v1.KeywordService.new is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> KeywordServiceAsyncHandler::class_(
+    connectrpc::ServerContext&,
+    connectrpc::AsyncServerReaderWriter<::keywords::v1::class_, ::keywords::v1::class_>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "keywords.v1.KeywordService.class is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> KeywordServiceAsyncHandler::co_await_(
+    connectrpc::ServerContext&, const ::keywords::v1::Template&,
+    connectrpc::AsyncServerWriter<::keywords::v1::class_>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "keywords.v1.KeywordService.co_await is not implemented");
+}
+
 void RegisterKeywordServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<KeywordServiceHandler> handler) {
-  server.RegisterUnary<::keywords::v1::class_, ::keywords::v1::Template>(
-      kKeywordServicedeleteMethod,
-      [handler](connectrpc::ServerContext& context, const ::keywords::v1::class_& request,
-                ::keywords::v1::Template* response) {
-        return handler->delete_(context, request, response);
-      });
-  server.RegisterUnary<::keywords::v1::Template, ::keywords::v1::class_>(
-      kKeywordServiceDeleteMethod,
-      [handler](connectrpc::ServerContext& context, const ::keywords::v1::Template& request,
-                ::keywords::v1::class_* response) {
-        return handler->Delete(context, request, response);
-      });
-  server.RegisterUnary<::keywords::v1::class_, ::keywords::v1::class_>(
-      kKeywordServicenewMethod,
-      [handler](connectrpc::ServerContext& context, const ::keywords::v1::class_& request,
-                ::keywords::v1::class_* response) {
-        return handler->new_(context, request, response);
-      });
-  server.RegisterBidiStream<::keywords::v1::class_, ::keywords::v1::class_>(
-      kKeywordServiceclassMethod,
-      [handler](
-          connectrpc::ServerContext& context,
-          connectrpc::ServerReaderWriter<::keywords::v1::class_, ::keywords::v1::class_>& stream) {
-        return handler->class_(context, stream);
-      });
-  server.RegisterServerStream<::keywords::v1::Template, ::keywords::v1::class_>(
-      kKeywordServiceco_awaitMethod,
-      [handler](connectrpc::ServerContext& context, const ::keywords::v1::Template& request,
-                connectrpc::ServerWriter<::keywords::v1::class_>& writer) {
-        return handler->co_await_(context, request, writer);
-      });
+  server.Handle(kKeywordServicedeleteMethod, handler, &KeywordServiceHandler::delete_);
+  server.Handle(kKeywordServiceDeleteMethod, handler, &KeywordServiceHandler::Delete);
+  server.Handle(kKeywordServicenewMethod, handler, &KeywordServiceHandler::new_);
+  server.Handle(kKeywordServiceclassMethod, handler, &KeywordServiceHandler::class_);
+  server.Handle(kKeywordServiceco_awaitMethod, handler, &KeywordServiceHandler::co_await_);
+}
+
+void RegisterKeywordServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<KeywordServiceAsyncHandler> handler) {
+  server.Handle(kKeywordServicedeleteMethod, handler, &KeywordServiceAsyncHandler::delete_);
+  server.Handle(kKeywordServiceDeleteMethod, handler, &KeywordServiceAsyncHandler::Delete);
+  server.Handle(kKeywordServicenewMethod, handler, &KeywordServiceAsyncHandler::new_);
+  server.Handle(kKeywordServiceclassMethod, handler, &KeywordServiceAsyncHandler::class_);
+  server.Handle(kKeywordServiceco_awaitMethod, handler, &KeywordServiceAsyncHandler::co_await_);
 }
 
 }  // namespace keywords::v1

@@ -76,8 +76,8 @@ class KeywordServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// KeywordServiceHandler implements the keywords.v1.KeywordService service. Methods that are not
-// overridden answer kUnimplemented.
+// KeywordServiceHandler implements the keywords.v1.KeywordService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 //
 // The method `class` would shadow the message `class` inside the service, so the message is
 // written fully qualified.
@@ -106,10 +106,43 @@ class KeywordServiceHandler {
                                        connectrpc::ServerWriter<::keywords::v1::class_>& writer);
 };
 
+// KeywordServiceAsyncHandler implements the keywords.v1.KeywordService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+//
+// The method `class` would shadow the message `class` inside the service, so the message is
+// written fully qualified.
+class KeywordServiceAsyncHandler {
+ public:
+  virtual ~KeywordServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> delete_(connectrpc::ServerContext& context,
+                                                       const ::keywords::v1::class_& request,
+                                                       ::keywords::v1::Template* response);
+
+  virtual connectrpc::Task<connectrpc::Status> Delete(connectrpc::ServerContext& context,
+                                                      const ::keywords::v1::Template& request,
+                                                      ::keywords::v1::class_* response);
+
+  virtual connectrpc::Task<connectrpc::Status> new_(connectrpc::ServerContext& context,
+                                                    const ::keywords::v1::class_& request,
+                                                    ::keywords::v1::class_* response);
+
+  virtual connectrpc::Task<connectrpc::Status> class_(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::keywords::v1::class_, ::keywords::v1::class_>& stream);
+
+  virtual connectrpc::Task<connectrpc::Status> co_await_(
+      connectrpc::ServerContext& context, const ::keywords::v1::Template& request,
+      connectrpc::AsyncServerWriter<::keywords::v1::class_>& writer);
+};
+
 // RegisterKeywordServiceHandler routes the keywords.v1.KeywordService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterKeywordServiceHandler(connectrpc::Server& server,
                                    std::shared_ptr<KeywordServiceHandler> handler);
+void RegisterKeywordServiceHandler(connectrpc::Server& server,
+                                   std::shared_ptr<KeywordServiceAsyncHandler> handler);
 
 }  // namespace keywords::v1
 

@@ -86,44 +86,74 @@ connectrpc::Status InventoryServiceHandler::ShortStream(
                             "ln.v1.InventoryService.ShortStream is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::ReconcileWarehouseStockLevels(
+    connectrpc::ServerContext&, const ::ln::v1::LongRequest&, ::ln::v1::LongResponse*) {
+  co_return connectrpc::Status(
+      connectrpc::Code::kUnimplemented,
+      "ln.v1.InventoryService.ReconcileWarehouseStockLevels is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::StreamStockLevelChanges(
+    connectrpc::ServerContext&, const ::ln::v1::LongRequest&,
+    connectrpc::AsyncServerWriter<::ln::v1::LongResponse>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "ln.v1.InventoryService.StreamStockLevelChanges is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::UploadStockCounts(
+    connectrpc::ServerContext&, connectrpc::AsyncServerReader<::ln::v1::LongRequest>&,
+    ::ln::v1::LongResponse*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "ln.v1.InventoryService.UploadStockCounts is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::SynchronizeStock(
+    connectrpc::ServerContext&,
+    connectrpc::AsyncServerReaderWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "ln.v1.InventoryService.SynchronizeStock is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::Short(connectrpc::ServerContext&,
+                                                                         const ::ln::v1::R&,
+                                                                         ::ln::v1::R*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "ln.v1.InventoryService.Short is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> InventoryServiceAsyncHandler::ShortStream(
+    connectrpc::ServerContext&, connectrpc::AsyncServerReaderWriter<::ln::v1::R, ::ln::v1::R>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "ln.v1.InventoryService.ShortStream is not implemented");
+}
+
 void RegisterInventoryServiceHandler(connectrpc::Server& server,
                                      std::shared_ptr<InventoryServiceHandler> handler) {
-  server.RegisterUnary<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
-      kInventoryServiceReconcileWarehouseStockLevelsMethod,
-      [handler](connectrpc::ServerContext& context, const ::ln::v1::LongRequest& request,
-                ::ln::v1::LongResponse* response) {
-        return handler->ReconcileWarehouseStockLevels(context, request, response);
-      });
-  server.RegisterServerStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
-      kInventoryServiceStreamStockLevelChangesMethod,
-      [handler](connectrpc::ServerContext& context, const ::ln::v1::LongRequest& request,
-                connectrpc::ServerWriter<::ln::v1::LongResponse>& writer) {
-        return handler->StreamStockLevelChanges(context, request, writer);
-      });
-  server.RegisterClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
-      kInventoryServiceUploadStockCountsMethod,
-      [handler](connectrpc::ServerContext& context,
-                connectrpc::ServerReader<::ln::v1::LongRequest>& reader,
-                ::ln::v1::LongResponse* response) {
-        return handler->UploadStockCounts(context, reader, response);
-      });
-  server.RegisterBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
-      kInventoryServiceSynchronizeStockMethod,
-      [handler](
-          connectrpc::ServerContext& context,
-          connectrpc::ServerReaderWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>& stream) {
-        return handler->SynchronizeStock(context, stream);
-      });
-  server.RegisterUnary<::ln::v1::R, ::ln::v1::R>(
-      kInventoryServiceShortMethod,
-      [handler](connectrpc::ServerContext& context, const ::ln::v1::R& request,
-                ::ln::v1::R* response) { return handler->Short(context, request, response); });
-  server.RegisterBidiStream<::ln::v1::R, ::ln::v1::R>(
-      kInventoryServiceShortStreamMethod,
-      [handler](connectrpc::ServerContext& context,
-                connectrpc::ServerReaderWriter<::ln::v1::R, ::ln::v1::R>& stream) {
-        return handler->ShortStream(context, stream);
-      });
+  server.Handle(kInventoryServiceReconcileWarehouseStockLevelsMethod, handler,
+                &InventoryServiceHandler::ReconcileWarehouseStockLevels);
+  server.Handle(kInventoryServiceStreamStockLevelChangesMethod, handler,
+                &InventoryServiceHandler::StreamStockLevelChanges);
+  server.Handle(kInventoryServiceUploadStockCountsMethod, handler,
+                &InventoryServiceHandler::UploadStockCounts);
+  server.Handle(kInventoryServiceSynchronizeStockMethod, handler,
+                &InventoryServiceHandler::SynchronizeStock);
+  server.Handle(kInventoryServiceShortMethod, handler, &InventoryServiceHandler::Short);
+  server.Handle(kInventoryServiceShortStreamMethod, handler, &InventoryServiceHandler::ShortStream);
+}
+
+void RegisterInventoryServiceHandler(connectrpc::Server& server,
+                                     std::shared_ptr<InventoryServiceAsyncHandler> handler) {
+  server.Handle(kInventoryServiceReconcileWarehouseStockLevelsMethod, handler,
+                &InventoryServiceAsyncHandler::ReconcileWarehouseStockLevels);
+  server.Handle(kInventoryServiceStreamStockLevelChangesMethod, handler,
+                &InventoryServiceAsyncHandler::StreamStockLevelChanges);
+  server.Handle(kInventoryServiceUploadStockCountsMethod, handler,
+                &InventoryServiceAsyncHandler::UploadStockCounts);
+  server.Handle(kInventoryServiceSynchronizeStockMethod, handler,
+                &InventoryServiceAsyncHandler::SynchronizeStock);
+  server.Handle(kInventoryServiceShortMethod, handler, &InventoryServiceAsyncHandler::Short);
+  server.Handle(kInventoryServiceShortStreamMethod, handler,
+                &InventoryServiceAsyncHandler::ShortStream);
 }
 
 SClient::SClient(std::shared_ptr<connectrpc::Client> client) : client_(std::move(client)) {}
@@ -167,25 +197,40 @@ connectrpc::Status SHandler::D(connectrpc::ServerContext&, const ::ln::v1::R&,
   return connectrpc::Status(connectrpc::Code::kUnimplemented, "ln.v1.S.D is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> SAsyncHandler::M(connectrpc::ServerContext&,
+                                                      const ::ln::v1::R&, ::ln::v1::R*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented, "ln.v1.S.M is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> SAsyncHandler::B(
+    connectrpc::ServerContext&, connectrpc::AsyncServerReaderWriter<::ln::v1::R, ::ln::v1::R>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented, "ln.v1.S.B is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> SAsyncHandler::C(connectrpc::ServerContext&,
+                                                      connectrpc::AsyncServerReader<::ln::v1::R>&,
+                                                      ::ln::v1::R*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented, "ln.v1.S.C is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> SAsyncHandler::D(connectrpc::ServerContext&,
+                                                      const ::ln::v1::R&,
+                                                      connectrpc::AsyncServerWriter<::ln::v1::R>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented, "ln.v1.S.D is not implemented");
+}
+
 void RegisterSHandler(connectrpc::Server& server, std::shared_ptr<SHandler> handler) {
-  server.RegisterUnary<::ln::v1::R, ::ln::v1::R>(
-      kSMMethod,
-      [handler](connectrpc::ServerContext& context, const ::ln::v1::R& request,
-                ::ln::v1::R* response) { return handler->M(context, request, response); });
-  server.RegisterBidiStream<::ln::v1::R, ::ln::v1::R>(
-      kSBMethod, [handler](connectrpc::ServerContext& context,
-                           connectrpc::ServerReaderWriter<::ln::v1::R, ::ln::v1::R>& stream) {
-        return handler->B(context, stream);
-      });
-  server.RegisterClientStream<::ln::v1::R, ::ln::v1::R>(
-      kSCMethod,
-      [handler](connectrpc::ServerContext& context, connectrpc::ServerReader<::ln::v1::R>& reader,
-                ::ln::v1::R* response) { return handler->C(context, reader, response); });
-  server.RegisterServerStream<::ln::v1::R, ::ln::v1::R>(
-      kSDMethod, [handler](connectrpc::ServerContext& context, const ::ln::v1::R& request,
-                           connectrpc::ServerWriter<::ln::v1::R>& writer) {
-        return handler->D(context, request, writer);
-      });
+  server.Handle(kSMMethod, handler, &SHandler::M);
+  server.Handle(kSBMethod, handler, &SHandler::B);
+  server.Handle(kSCMethod, handler, &SHandler::C);
+  server.Handle(kSDMethod, handler, &SHandler::D);
+}
+
+void RegisterSHandler(connectrpc::Server& server, std::shared_ptr<SAsyncHandler> handler) {
+  server.Handle(kSMMethod, handler, &SAsyncHandler::M);
+  server.Handle(kSBMethod, handler, &SAsyncHandler::B);
+  server.Handle(kSCMethod, handler, &SAsyncHandler::C);
+  server.Handle(kSDMethod, handler, &SAsyncHandler::D);
 }
 
 }  // namespace ln::v1

@@ -82,8 +82,8 @@ class InventoryServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// InventoryServiceHandler implements the ln.v1.InventoryService service. Methods that are not
-// overridden answer kUnimplemented.
+// InventoryServiceHandler implements the ln.v1.InventoryService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class InventoryServiceHandler {
  public:
   virtual ~InventoryServiceHandler() = default;
@@ -112,10 +112,45 @@ class InventoryServiceHandler {
       connectrpc::ServerReaderWriter<::ln::v1::R, ::ln::v1::R>& stream);
 };
 
+// InventoryServiceAsyncHandler implements the ln.v1.InventoryService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class InventoryServiceAsyncHandler {
+ public:
+  virtual ~InventoryServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> ReconcileWarehouseStockLevels(
+      connectrpc::ServerContext& context, const ::ln::v1::LongRequest& request,
+      ::ln::v1::LongResponse* response);
+
+  virtual connectrpc::Task<connectrpc::Status> StreamStockLevelChanges(
+      connectrpc::ServerContext& context, const ::ln::v1::LongRequest& request,
+      connectrpc::AsyncServerWriter<::ln::v1::LongResponse>& writer);
+
+  virtual connectrpc::Task<connectrpc::Status> UploadStockCounts(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReader<::ln::v1::LongRequest>& reader,
+      ::ln::v1::LongResponse* response);
+
+  virtual connectrpc::Task<connectrpc::Status> SynchronizeStock(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>& stream);
+
+  virtual connectrpc::Task<connectrpc::Status> Short(connectrpc::ServerContext& context,
+                                                     const ::ln::v1::R& request,
+                                                     ::ln::v1::R* response);
+
+  virtual connectrpc::Task<connectrpc::Status> ShortStream(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::ln::v1::R, ::ln::v1::R>& stream);
+};
+
 // RegisterInventoryServiceHandler routes the ln.v1.InventoryService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterInventoryServiceHandler(connectrpc::Server& server,
                                      std::shared_ptr<InventoryServiceHandler> handler);
+void RegisterInventoryServiceHandler(connectrpc::Server& server,
+                                     std::shared_ptr<InventoryServiceAsyncHandler> handler);
 
 // kSName is the fully-qualified name of the ln.v1.S service.
 inline constexpr std::string_view kSName = "ln.v1.S";
@@ -156,7 +191,8 @@ class SClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// SHandler implements the ln.v1.S service. Methods that are not overridden answer kUnimplemented.
+// SHandler implements the ln.v1.S service with blocking methods, which run on the server's handler
+// pool. Methods that are not overridden answer kUnimplemented.
 class SHandler {
  public:
   virtual ~SHandler() = default;
@@ -175,8 +211,31 @@ class SHandler {
                                connectrpc::ServerWriter<::ln::v1::R>& writer);
 };
 
-// RegisterSHandler routes the ln.v1.S procedures on `server` to `handler`.
+// SAsyncHandler implements the ln.v1.S service with coroutines, which run on the server's I/O
+// threads and must not block. Methods that are not overridden answer kUnimplemented.
+class SAsyncHandler {
+ public:
+  virtual ~SAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> M(connectrpc::ServerContext& context,
+                                                 const ::ln::v1::R& request, ::ln::v1::R* response);
+
+  virtual connectrpc::Task<connectrpc::Status> B(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::ln::v1::R, ::ln::v1::R>& stream);
+
+  virtual connectrpc::Task<connectrpc::Status> C(connectrpc::ServerContext& context,
+                                                 connectrpc::AsyncServerReader<::ln::v1::R>& reader,
+                                                 ::ln::v1::R* response);
+
+  virtual connectrpc::Task<connectrpc::Status> D(
+      connectrpc::ServerContext& context, const ::ln::v1::R& request,
+      connectrpc::AsyncServerWriter<::ln::v1::R>& writer);
+};
+
+// RegisterSHandler routes the ln.v1.S procedures on `server` to `handler`, blocking or coroutine.
 void RegisterSHandler(connectrpc::Server& server, std::shared_ptr<SHandler> handler);
+void RegisterSHandler(connectrpc::Server& server, std::shared_ptr<SAsyncHandler> handler);
 
 }  // namespace ln::v1
 

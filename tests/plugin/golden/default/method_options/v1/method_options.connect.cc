@@ -83,45 +83,63 @@ connectrpc::Status ItemServiceHandler::LegacyStream(
                             "method_options.v1.ItemService.LegacyStream is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::Get(connectrpc::ServerContext&,
+                                                                  const ::method_options::v1::Item&,
+                                                                  ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.Get is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::Put(connectrpc::ServerContext&,
+                                                                  const ::method_options::v1::Item&,
+                                                                  ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.Put is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::Create(
+    connectrpc::ServerContext&, const ::method_options::v1::Item&, ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.Create is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::Update(
+    connectrpc::ServerContext&, const ::method_options::v1::Item&, ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.Update is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::Legacy(
+    connectrpc::ServerContext&, const ::method_options::v1::Item&, ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.Legacy is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> ItemServiceAsyncHandler::LegacyStream(
+    connectrpc::ServerContext&, connectrpc::AsyncServerReader<::method_options::v1::Item>&,
+    ::method_options::v1::Item*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "method_options.v1.ItemService.LegacyStream is not implemented");
+}
+
 void RegisterItemServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<ItemServiceHandler> handler) {
-  server.RegisterUnary<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServiceGetMethod,
-      [handler](connectrpc::ServerContext& context, const ::method_options::v1::Item& request,
-                ::method_options::v1::Item* response) {
-        return handler->Get(context, request, response);
-      });
-  server.RegisterUnary<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServicePutMethod,
-      [handler](connectrpc::ServerContext& context, const ::method_options::v1::Item& request,
-                ::method_options::v1::Item* response) {
-        return handler->Put(context, request, response);
-      });
-  server.RegisterUnary<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServiceCreateMethod,
-      [handler](connectrpc::ServerContext& context, const ::method_options::v1::Item& request,
-                ::method_options::v1::Item* response) {
-        return handler->Create(context, request, response);
-      });
-  server.RegisterUnary<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServiceUpdateMethod,
-      [handler](connectrpc::ServerContext& context, const ::method_options::v1::Item& request,
-                ::method_options::v1::Item* response) {
-        return handler->Update(context, request, response);
-      });
-  server.RegisterUnary<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServiceLegacyMethod,
-      [handler](connectrpc::ServerContext& context, const ::method_options::v1::Item& request,
-                ::method_options::v1::Item* response) {
-        return handler->Legacy(context, request, response);
-      });
-  server.RegisterClientStream<::method_options::v1::Item, ::method_options::v1::Item>(
-      kItemServiceLegacyStreamMethod,
-      [handler](connectrpc::ServerContext& context,
-                connectrpc::ServerReader<::method_options::v1::Item>& reader,
-                ::method_options::v1::Item* response) {
-        return handler->LegacyStream(context, reader, response);
-      });
+  server.Handle(kItemServiceGetMethod, handler, &ItemServiceHandler::Get);
+  server.Handle(kItemServicePutMethod, handler, &ItemServiceHandler::Put);
+  server.Handle(kItemServiceCreateMethod, handler, &ItemServiceHandler::Create);
+  server.Handle(kItemServiceUpdateMethod, handler, &ItemServiceHandler::Update);
+  server.Handle(kItemServiceLegacyMethod, handler, &ItemServiceHandler::Legacy);
+  server.Handle(kItemServiceLegacyStreamMethod, handler, &ItemServiceHandler::LegacyStream);
+}
+
+void RegisterItemServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<ItemServiceAsyncHandler> handler) {
+  server.Handle(kItemServiceGetMethod, handler, &ItemServiceAsyncHandler::Get);
+  server.Handle(kItemServicePutMethod, handler, &ItemServiceAsyncHandler::Put);
+  server.Handle(kItemServiceCreateMethod, handler, &ItemServiceAsyncHandler::Create);
+  server.Handle(kItemServiceUpdateMethod, handler, &ItemServiceAsyncHandler::Update);
+  server.Handle(kItemServiceLegacyMethod, handler, &ItemServiceAsyncHandler::Legacy);
+  server.Handle(kItemServiceLegacyStreamMethod, handler, &ItemServiceAsyncHandler::LegacyStream);
 }
 
 }  // namespace method_options::v1

@@ -79,8 +79,8 @@ class ItemServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// ItemServiceHandler implements the method_options.v1.ItemService service. Methods that are not
-// overridden answer kUnimplemented.
+// ItemServiceHandler implements the method_options.v1.ItemService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class ItemServiceHandler {
  public:
   virtual ~ItemServiceHandler() = default;
@@ -112,10 +112,46 @@ class ItemServiceHandler {
       ::method_options::v1::Item* response);
 };
 
+// ItemServiceAsyncHandler implements the method_options.v1.ItemService service with coroutines,
+// which run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class ItemServiceAsyncHandler {
+ public:
+  virtual ~ItemServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Get(connectrpc::ServerContext& context,
+                                                   const ::method_options::v1::Item& request,
+                                                   ::method_options::v1::Item* response);
+
+  virtual connectrpc::Task<connectrpc::Status> Put(connectrpc::ServerContext& context,
+                                                   const ::method_options::v1::Item& request,
+                                                   ::method_options::v1::Item* response);
+
+  virtual connectrpc::Task<connectrpc::Status> Create(connectrpc::ServerContext& context,
+                                                      const ::method_options::v1::Item& request,
+                                                      ::method_options::v1::Item* response);
+
+  virtual connectrpc::Task<connectrpc::Status> Update(connectrpc::ServerContext& context,
+                                                      const ::method_options::v1::Item& request,
+                                                      ::method_options::v1::Item* response);
+
+  // Legacy is on its way out.
+  virtual connectrpc::Task<connectrpc::Status> Legacy(connectrpc::ServerContext& context,
+                                                      const ::method_options::v1::Item& request,
+                                                      ::method_options::v1::Item* response);
+
+  virtual connectrpc::Task<connectrpc::Status> LegacyStream(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReader<::method_options::v1::Item>& reader,
+      ::method_options::v1::Item* response);
+};
+
 // RegisterItemServiceHandler routes the method_options.v1.ItemService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterItemServiceHandler(connectrpc::Server& server,
                                 std::shared_ptr<ItemServiceHandler> handler);
+void RegisterItemServiceHandler(connectrpc::Server& server,
+                                std::shared_ptr<ItemServiceAsyncHandler> handler);
 
 }  // namespace method_options::v1
 

@@ -21,18 +21,29 @@ connectrpc::Status FirstServiceHandler::Do(connectrpc::ServerContext&, const ::s
                             "services.v1.FirstService.Do is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> FirstServiceAsyncHandler::Do(connectrpc::ServerContext&,
+                                                                  const ::services::v1::Req&,
+                                                                  ::services::v1::Res*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "services.v1.FirstService.Do is not implemented");
+}
+
 void RegisterFirstServiceHandler(connectrpc::Server& server,
                                  std::shared_ptr<FirstServiceHandler> handler) {
-  server.RegisterUnary<::services::v1::Req, ::services::v1::Res>(
-      kFirstServiceDoMethod,
-      [handler](connectrpc::ServerContext& context, const ::services::v1::Req& request,
-                ::services::v1::Res* response) { return handler->Do(context, request, response); });
+  server.Handle(kFirstServiceDoMethod, handler, &FirstServiceHandler::Do);
+}
+
+void RegisterFirstServiceHandler(connectrpc::Server& server,
+                                 std::shared_ptr<FirstServiceAsyncHandler> handler) {
+  server.Handle(kFirstServiceDoMethod, handler, &FirstServiceAsyncHandler::Do);
 }
 
 EmptyServiceClient::EmptyServiceClient(std::shared_ptr<connectrpc::Client> client)
     : client_(std::move(client)) {}
 
 void RegisterEmptyServiceHandler(connectrpc::Server&, std::shared_ptr<EmptyServiceHandler>) {}
+
+void RegisterEmptyServiceHandler(connectrpc::Server&, std::shared_ptr<EmptyServiceAsyncHandler>) {}
 
 SecondServiceClient::SecondServiceClient(std::shared_ptr<connectrpc::Client> client)
     : client_(std::move(client)) {}
@@ -48,12 +59,21 @@ connectrpc::Status SecondServiceHandler::Do(connectrpc::ServerContext&, const ::
                             "services.v1.SecondService.Do is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> SecondServiceAsyncHandler::Do(connectrpc::ServerContext&,
+                                                                   const ::services::v1::Req&,
+                                                                   ::services::v1::Res*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "services.v1.SecondService.Do is not implemented");
+}
+
 void RegisterSecondServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<SecondServiceHandler> handler) {
-  server.RegisterUnary<::services::v1::Req, ::services::v1::Res>(
-      kSecondServiceDoMethod,
-      [handler](connectrpc::ServerContext& context, const ::services::v1::Req& request,
-                ::services::v1::Res* response) { return handler->Do(context, request, response); });
+  server.Handle(kSecondServiceDoMethod, handler, &SecondServiceHandler::Do);
+}
+
+void RegisterSecondServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<SecondServiceAsyncHandler> handler) {
+  server.Handle(kSecondServiceDoMethod, handler, &SecondServiceAsyncHandler::Do);
 }
 
 }  // namespace services::v1

@@ -41,8 +41,8 @@ class FirstServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// FirstServiceHandler implements the services.v1.FirstService service. Methods that are not
-// overridden answer kUnimplemented.
+// FirstServiceHandler implements the services.v1.FirstService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class FirstServiceHandler {
  public:
   virtual ~FirstServiceHandler() = default;
@@ -51,10 +51,24 @@ class FirstServiceHandler {
                                 const ::services::v1::Req& request, ::services::v1::Res* response);
 };
 
+// FirstServiceAsyncHandler implements the services.v1.FirstService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class FirstServiceAsyncHandler {
+ public:
+  virtual ~FirstServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Do(connectrpc::ServerContext& context,
+                                                  const ::services::v1::Req& request,
+                                                  ::services::v1::Res* response);
+};
+
 // RegisterFirstServiceHandler routes the services.v1.FirstService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterFirstServiceHandler(connectrpc::Server& server,
                                  std::shared_ptr<FirstServiceHandler> handler);
+void RegisterFirstServiceHandler(connectrpc::Server& server,
+                                 std::shared_ptr<FirstServiceAsyncHandler> handler);
 
 // kEmptyServiceName is the fully-qualified name of the services.v1.EmptyService service.
 inline constexpr std::string_view kEmptyServiceName = "services.v1.EmptyService";
@@ -68,17 +82,27 @@ class EmptyServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// EmptyServiceHandler implements the services.v1.EmptyService service. Methods that are not
-// overridden answer kUnimplemented.
+// EmptyServiceHandler implements the services.v1.EmptyService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class EmptyServiceHandler {
  public:
   virtual ~EmptyServiceHandler() = default;
 };
 
+// EmptyServiceAsyncHandler implements the services.v1.EmptyService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class EmptyServiceAsyncHandler {
+ public:
+  virtual ~EmptyServiceAsyncHandler() = default;
+};
+
 // RegisterEmptyServiceHandler routes the services.v1.EmptyService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterEmptyServiceHandler(connectrpc::Server& server,
                                  std::shared_ptr<EmptyServiceHandler> handler);
+void RegisterEmptyServiceHandler(connectrpc::Server& server,
+                                 std::shared_ptr<EmptyServiceAsyncHandler> handler);
 
 // kSecondServiceName is the fully-qualified name of the services.v1.SecondService service.
 inline constexpr std::string_view kSecondServiceName = "services.v1.SecondService";
@@ -103,8 +127,8 @@ class SecondServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// SecondServiceHandler implements the services.v1.SecondService service. Methods that are not
-// overridden answer kUnimplemented.
+// SecondServiceHandler implements the services.v1.SecondService service with blocking methods,
+// which run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class SecondServiceHandler {
  public:
   virtual ~SecondServiceHandler() = default;
@@ -113,10 +137,24 @@ class SecondServiceHandler {
                                 const ::services::v1::Req& request, ::services::v1::Res* response);
 };
 
+// SecondServiceAsyncHandler implements the services.v1.SecondService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class SecondServiceAsyncHandler {
+ public:
+  virtual ~SecondServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Do(connectrpc::ServerContext& context,
+                                                  const ::services::v1::Req& request,
+                                                  ::services::v1::Res* response);
+};
+
 // RegisterSecondServiceHandler routes the services.v1.SecondService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterSecondServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<SecondServiceHandler> handler);
+void RegisterSecondServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<SecondServiceAsyncHandler> handler);
 
 }  // namespace services::v1
 

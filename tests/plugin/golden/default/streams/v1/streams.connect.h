@@ -66,8 +66,8 @@ class StreamServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// StreamServiceHandler implements the streams.v1.StreamService service. Methods that are not
-// overridden answer kUnimplemented.
+// StreamServiceHandler implements the streams.v1.StreamService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class StreamServiceHandler {
  public:
   virtual ~StreamServiceHandler() = default;
@@ -89,10 +89,36 @@ class StreamServiceHandler {
       connectrpc::ServerReaderWriter<::streams::v1::Ping, ::streams::v1::Pong>& stream);
 };
 
+// StreamServiceAsyncHandler implements the streams.v1.StreamService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class StreamServiceAsyncHandler {
+ public:
+  virtual ~StreamServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Unary(connectrpc::ServerContext& context,
+                                                     const ::streams::v1::Ping& request,
+                                                     ::streams::v1::Pong* response);
+
+  virtual connectrpc::Task<connectrpc::Status> ServerStream(
+      connectrpc::ServerContext& context, const ::streams::v1::Ping& request,
+      connectrpc::AsyncServerWriter<::streams::v1::Pong>& writer);
+
+  virtual connectrpc::Task<connectrpc::Status> ClientStream(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReader<::streams::v1::Ping>& reader, ::streams::v1::Pong* response);
+
+  virtual connectrpc::Task<connectrpc::Status> BidiStream(
+      connectrpc::ServerContext& context,
+      connectrpc::AsyncServerReaderWriter<::streams::v1::Ping, ::streams::v1::Pong>& stream);
+};
+
 // RegisterStreamServiceHandler routes the streams.v1.StreamService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterStreamServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<StreamServiceHandler> handler);
+void RegisterStreamServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<StreamServiceAsyncHandler> handler);
 
 }  // namespace streams::v1
 

@@ -33,33 +33,50 @@ connectrpc::Status StreamServiceHandler::BidiStream(
                             "streams.v1.StreamService.BidiStream is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> StreamServiceAsyncHandler::Unary(connectrpc::ServerContext&,
+                                                                      const ::streams::v1::Ping&,
+                                                                      ::streams::v1::Pong*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "streams.v1.StreamService.Unary is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> StreamServiceAsyncHandler::ServerStream(
+    connectrpc::ServerContext&, const ::streams::v1::Ping&,
+    connectrpc::AsyncServerWriter<::streams::v1::Pong>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "streams.v1.StreamService.ServerStream is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> StreamServiceAsyncHandler::ClientStream(
+    connectrpc::ServerContext&, connectrpc::AsyncServerReader<::streams::v1::Ping>&,
+    ::streams::v1::Pong*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "streams.v1.StreamService.ClientStream is not implemented");
+}
+
+connectrpc::Task<connectrpc::Status> StreamServiceAsyncHandler::BidiStream(
+    connectrpc::ServerContext&,
+    connectrpc::AsyncServerReaderWriter<::streams::v1::Ping, ::streams::v1::Pong>&) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "streams.v1.StreamService.BidiStream is not implemented");
+}
+
 void RegisterStreamServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<StreamServiceHandler> handler) {
-  server.RegisterUnary<::streams::v1::Ping, ::streams::v1::Pong>(
-      kStreamServiceUnaryMethod,
-      [handler](connectrpc::ServerContext& context, const ::streams::v1::Ping& request,
-                ::streams::v1::Pong* response) {
-        return handler->Unary(context, request, response);
-      });
-  server.RegisterServerStream<::streams::v1::Ping, ::streams::v1::Pong>(
-      kStreamServiceServerStreamMethod,
-      [handler](connectrpc::ServerContext& context, const ::streams::v1::Ping& request,
-                connectrpc::ServerWriter<::streams::v1::Pong>& writer) {
-        return handler->ServerStream(context, request, writer);
-      });
-  server.RegisterClientStream<::streams::v1::Ping, ::streams::v1::Pong>(
-      kStreamServiceClientStreamMethod,
-      [handler](connectrpc::ServerContext& context,
-                connectrpc::ServerReader<::streams::v1::Ping>& reader,
-                ::streams::v1::Pong* response) {
-        return handler->ClientStream(context, reader, response);
-      });
-  server.RegisterBidiStream<::streams::v1::Ping, ::streams::v1::Pong>(
-      kStreamServiceBidiStreamMethod,
-      [handler](connectrpc::ServerContext& context,
-                connectrpc::ServerReaderWriter<::streams::v1::Ping, ::streams::v1::Pong>& stream) {
-        return handler->BidiStream(context, stream);
-      });
+  server.Handle(kStreamServiceUnaryMethod, handler, &StreamServiceHandler::Unary);
+  server.Handle(kStreamServiceServerStreamMethod, handler, &StreamServiceHandler::ServerStream);
+  server.Handle(kStreamServiceClientStreamMethod, handler, &StreamServiceHandler::ClientStream);
+  server.Handle(kStreamServiceBidiStreamMethod, handler, &StreamServiceHandler::BidiStream);
+}
+
+void RegisterStreamServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<StreamServiceAsyncHandler> handler) {
+  server.Handle(kStreamServiceUnaryMethod, handler, &StreamServiceAsyncHandler::Unary);
+  server.Handle(kStreamServiceServerStreamMethod, handler,
+                &StreamServiceAsyncHandler::ServerStream);
+  server.Handle(kStreamServiceClientStreamMethod, handler,
+                &StreamServiceAsyncHandler::ClientStream);
+  server.Handle(kStreamServiceBidiStreamMethod, handler, &StreamServiceAsyncHandler::BidiStream);
 }
 
 }  // namespace streams::v1

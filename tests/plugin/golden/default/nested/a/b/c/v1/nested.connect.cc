@@ -23,14 +23,21 @@ connectrpc::Status NestedServiceHandler::Call(connectrpc::ServerContext&,
                             "a.b.c.v1.NestedService.Call is not implemented");
 }
 
+connectrpc::Task<connectrpc::Status> NestedServiceAsyncHandler::Call(
+    connectrpc::ServerContext&, const ::a::b::c::v1::Outer_Inner&,
+    ::a::b::c::v1::Outer_Inner_Deepest*) {
+  co_return connectrpc::Status(connectrpc::Code::kUnimplemented,
+                               "a.b.c.v1.NestedService.Call is not implemented");
+}
+
 void RegisterNestedServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<NestedServiceHandler> handler) {
-  server.RegisterUnary<::a::b::c::v1::Outer_Inner, ::a::b::c::v1::Outer_Inner_Deepest>(
-      kNestedServiceCallMethod,
-      [handler](connectrpc::ServerContext& context, const ::a::b::c::v1::Outer_Inner& request,
-                ::a::b::c::v1::Outer_Inner_Deepest* response) {
-        return handler->Call(context, request, response);
-      });
+  server.Handle(kNestedServiceCallMethod, handler, &NestedServiceHandler::Call);
+}
+
+void RegisterNestedServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<NestedServiceAsyncHandler> handler) {
+  server.Handle(kNestedServiceCallMethod, handler, &NestedServiceAsyncHandler::Call);
 }
 
 }  // namespace a::b::c::v1

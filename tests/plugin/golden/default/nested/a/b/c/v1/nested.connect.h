@@ -41,8 +41,8 @@ class NestedServiceClient {
   std::shared_ptr<connectrpc::Client> client_;
 };
 
-// NestedServiceHandler implements the a.b.c.v1.NestedService service. Methods that are not
-// overridden answer kUnimplemented.
+// NestedServiceHandler implements the a.b.c.v1.NestedService service with blocking methods, which
+// run on the server's handler pool. Methods that are not overridden answer kUnimplemented.
 class NestedServiceHandler {
  public:
   virtual ~NestedServiceHandler() = default;
@@ -52,10 +52,24 @@ class NestedServiceHandler {
                                   ::a::b::c::v1::Outer_Inner_Deepest* response);
 };
 
+// NestedServiceAsyncHandler implements the a.b.c.v1.NestedService service with coroutines, which
+// run on the server's I/O threads and must not block. Methods that are not overridden answer
+// kUnimplemented.
+class NestedServiceAsyncHandler {
+ public:
+  virtual ~NestedServiceAsyncHandler() = default;
+
+  virtual connectrpc::Task<connectrpc::Status> Call(connectrpc::ServerContext& context,
+                                                    const ::a::b::c::v1::Outer_Inner& request,
+                                                    ::a::b::c::v1::Outer_Inner_Deepest* response);
+};
+
 // RegisterNestedServiceHandler routes the a.b.c.v1.NestedService procedures on `server` to
-// `handler`.
+// `handler`, blocking or coroutine.
 void RegisterNestedServiceHandler(connectrpc::Server& server,
                                   std::shared_ptr<NestedServiceHandler> handler);
+void RegisterNestedServiceHandler(connectrpc::Server& server,
+                                  std::shared_ptr<NestedServiceAsyncHandler> handler);
 
 }  // namespace a::b::c::v1
 
