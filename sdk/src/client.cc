@@ -62,7 +62,7 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
 
   RetryPolicy retry;
   retry.max_retries = options.max_retries;
-  retry.sleep = sleep;
+  retry.sleep = options.sleep;
 
   // Headers first (outermost), then the idempotency key, then the retry loop, so every attempt
   // of a call carries the same key.
