@@ -55,8 +55,7 @@ struct Http1ClientConnection {
   boost::beast::flat_buffer buffer;  // bytes read but not yet parsed; reused across exchanges
   std::string head;                  // the serialized request head; reused across exchanges
   std::optional<boost::asio::steady_timer> idle_timer;  // only with TransportOptions.idle_timeout
-  uint64_t generation = 0;         // bumped whenever the pool hands the connection out
-  bool idle_wait_pending = false;  // a wait for readability while pooled is outstanding
+  Clock::time_point idle_since;                         // when it last went back to the pool
   bool reused = false;
 };
 

@@ -1,9 +1,9 @@
 // The built-in HTTP/1.1 client transport: connecting (TCP, TLS with SNI and verification) and a
 // keep-alive pool, all on one executor.
 //
-// A pooled connection keeps a wait for readability outstanding (no system call: the socket stays
-// registered with the reactor), so a peer that closes an idle connection is noticed without
-// probing the socket on every call.
+// A connection taken from the pool after a short idle time is used without probing it; one idle
+// longer is probed first (a peer closes idle connections after seconds, not microseconds), so a
+// hot connection costs no system call beyond its own I/O.
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -28,6 +28,9 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// Idle connections older than this are probed before reuse.
+constexpr auto kProbeAfterIdle = std::chrono::milliseconds(100);
 
 // One connection attempt: resolve (host names only), connect and handshake under one time limit.
 struct ConnectAttempt {
@@ -92,13 +95,12 @@ class Http1ClientTransport final : public Transport,
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!closing_ && idle_.size() < options_.max_idle_connections) {
-        idle_.push_back(connection);
-      } else {
-        connection->Close();
+        connection->idle_since = Clock::now();
+        idle_.push_back(std::move(connection));
         return;
       }
     }
-    WatchIdle(std::move(connection));
+    connection->Close();
   }
 
   const TransportOptions& options() const override { return options_; }
@@ -110,7 +112,7 @@ class Http1ClientTransport final : public Transport,
     while (!idle_.empty()) {
       std::shared_ptr<Http1ClientConnection> connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection->socket().is_open() && connection->buffer.size() == 0) {
+      if (StillAlive(*connection)) {
         connection->reused = true;
         return connection;
       }
@@ -118,41 +120,18 @@ class Http1ClientTransport final : public Transport,
     return nullptr;
   }
 
-  // Waits for the peer to close (or talk on) a pooled connection.
-  void WatchIdle(std::shared_ptr<Http1ClientConnection> connection) {
-    if (connection->idle_wait_pending) return;
-    connection->idle_wait_pending = true;
-    Http1ClientConnection& c = *connection;
-    c.socket().async_wait(tcp::socket::wait_read,
-                          [weak = weak_from_this(), connection = std::move(connection)](
-                              boost::system::error_code ec) mutable {
-                            connection->idle_wait_pending = false;
-                            if (ec) return;
-                            if (auto self = weak.lock())
-                              self->OnIdleReadable(std::move(connection));
-                          });
-  }
-
-  // Readable while pooled means closed or misbehaving, unless the readiness was that of an
-  // exchange that has used the connection since (then it is not idle, or nothing is pending).
-  void OnIdleReadable(std::shared_ptr<Http1ClientConnection> connection) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = std::find(idle_.begin(), idle_.end(), connection);
-      if (it == idle_.end()) return;  // in use: the readiness belongs to its exchange
-      char byte;
-      boost::system::error_code ec;
-      connection->socket().non_blocking(true, ec);
-      connection->socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
-      if (ec == asio::error::would_block) {
-        // Stale readiness; still healthy.
-      } else {
-        idle_.erase(it);
-        connection->Close();
-        return;
-      }
-    }
-    WatchIdle(std::move(connection));
+  // True if a pooled connection still looks usable: open, nothing unread, no EOF pending. Only
+  // connections idle for a while are probed (one system call); a hot connection is taken as is.
+  static bool StillAlive(Http1ClientConnection& connection) {
+    auto& socket = connection.socket();
+    if (!socket.is_open() || connection.buffer.size() > 0) return false;
+    if (Clock::now() - connection.idle_since < kProbeAfterIdle) return true;
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    if (ec) return false;
+    char byte;
+    socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    return ec == asio::error::would_block;
   }
 
   Status TimeoutStatus(const ConnectAttempt& attempt, std::string_view what) const {
