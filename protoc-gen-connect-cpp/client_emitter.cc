@@ -47,6 +47,88 @@ ClientMethodShape ShapeOf(const MethodModel& method) {
   return {};
 }
 
+// The asynchronous form of a streaming method: it returns the stream object at once.
+ClientMethodShape AsyncStreamShapeOf(const MethodModel& method) {
+  const std::string request_param = "const " + method.request + "& request";
+  const std::string pair = method.request + ", " + method.response;
+  switch (method.kind) {
+    case StreamKind::kServerStream:
+      return {"connectrpc::AsyncServerStream<" + method.response + ">",
+              {request_param},
+              "CallServerStreamAsync<" + method.response + ">",
+              {"request"}};
+    case StreamKind::kClientStream:
+      return {"connectrpc::AsyncClientStream<" + pair + ">", {},
+              "CallClientStreamAsync<" + pair + ">", {}};
+    case StreamKind::kBidiStream:
+      return {"connectrpc::AsyncBidiStream<" + pair + ">", {},
+              "CallBidiStreamAsync<" + pair + ">", {}};
+    case StreamKind::kUnary:
+      break;
+  }
+  return {};
+}
+
+std::string Deprecated(const MethodModel& method) {
+  return method.deprecated ? "[[deprecated]] " : "";
+}
+
+// The asynchronous unary form: two inline templates, with and without CallOptions.
+void EmitAsyncUnaryDeclaration(const MethodModel& method, Printer& printer) {
+  const std::string request_param = "const " + method.request + "& request";
+  const std::string with_options =
+      WrapList(kMemberIndent, Deprecated(method) + "auto", method.async_function + "(",
+               {request_param, "const connectrpc::CallOptions& options", "CompletionToken&& token"},
+               ") {");
+  // A call aligned after "(" only when that takes no more lines, as clang-format does here.
+  const std::string forward = WrapBracedList(
+      kMemberIndent + 2, "", "return client_->CallUnaryAsync<" + method.response + ">(",
+      {method.method_const, "request", "options", "std::forward<CompletionToken>(token)"}, ");");
+  const std::string without_options =
+      WrapList(kMemberIndent, Deprecated(method) + "auto", method.async_function + "(",
+               {request_param, "CompletionToken&& token"}, ") {");
+  const std::string delegate = WrapBracedList(
+      kMemberIndent + 2, "", "return " + method.async_function + "(",
+      {"request", "connectrpc::CallOptions()", "std::forward<CompletionToken>(token)"}, ");");
+  printer.Emit(
+      {
+          {"comments",
+           CommentBlock(kMemberIndent,
+                        {"Asynchronous " + method.function +
+                         ": any Asio completion token (use_awaitable, use_future, a callback) "
+                         "for void(connectrpc::Result<" + method.response + ">)."})},
+          {"with_options", FunctionDefinition(kMemberIndent, with_options, forward)},
+          {"without_options", FunctionDefinition(kMemberIndent, without_options, delegate)},
+      },
+      R"cc(
+
+        $comments$
+        template <typename CompletionToken>
+        $with_options$
+        template <typename CompletionToken>
+        $without_options$
+      )cc");
+}
+
+void EmitAsyncStreamDeclaration(const MethodModel& method, Printer& printer) {
+  ClientMethodShape shape = AsyncStreamShapeOf(method);
+  std::vector<std::string> params = shape.params;
+  params.push_back("const connectrpc::CallOptions& options = {}");
+  printer.Emit(
+      {
+          {"comments",
+           CommentBlock(kMemberIndent, {"Asynchronous " + method.function +
+                                        ": the stream's operations take Asio completion tokens."})},
+          {"declaration", WrapList(kMemberIndent, Deprecated(method) + shape.return_type,
+                                   method.async_function + "(", params, ");")},
+      },
+      R"cc(
+
+        $comments$
+        $declaration$
+      )cc");
+}
+
 void EmitMethodDeclaration(const MethodModel& method, Printer& printer) {
   ClientMethodShape shape = ShapeOf(method);
   std::vector<std::string> params = shape.params;
@@ -63,18 +145,23 @@ void EmitMethodDeclaration(const MethodModel& method, Printer& printer) {
         $comments$
         $declaration$
       )cc");
+  if (method.kind == StreamKind::kUnary) {
+    EmitAsyncUnaryDeclaration(method, printer);
+  } else {
+    EmitAsyncStreamDeclaration(method, printer);
+  }
 }
 
-void EmitMethodDefinition(const ServiceModel& service, const MethodModel& method,
+void EmitMethodDefinition(const ServiceModel& service, const std::string& function,
+                          const ClientMethodShape& shape, const MethodModel& method,
                           Printer& printer) {
-  ClientMethodShape shape = ShapeOf(method);
   std::vector<std::string> params = shape.params;
   params.push_back("const connectrpc::CallOptions& options");
   std::vector<std::string> args = {method.method_const};
   args.insert(args.end(), shape.args.begin(), shape.args.end());
   args.push_back("options");
   std::string signature = WrapList(0, shape.return_type,
-                                   service.client_class + "::" + method.function + "(", params, ") {");
+                                   service.client_class + "::" + function + "(", params, ") {");
   std::string body = WrapList(kMemberIndent, "", "return client_->" + shape.call + "(", args, ");");
   printer.Emit({{"definition", FunctionDefinition(0, signature, body)}}, R"cc(
 
@@ -130,7 +217,11 @@ void EmitClientDefinitions(const ServiceModel& service, Printer& printer) {
     $constructor$
   )cc");
   for (const MethodModel& method : service.methods) {
-    EmitMethodDefinition(service, method, printer);
+    EmitMethodDefinition(service, method.function, ShapeOf(method), method, printer);
+    if (method.kind != StreamKind::kUnary) {
+      EmitMethodDefinition(service, method.async_function, AsyncStreamShapeOf(method), method,
+                           printer);
+    }
   }
 }
 

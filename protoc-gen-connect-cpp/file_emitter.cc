@@ -16,7 +16,7 @@ namespace connectrpc::plugin {
 namespace {
 
 // Keep in sync with connectrpc::kGeneratedCodeAbiVersion (runtime/include/connectrpc/version.h).
-constexpr int kGeneratedCodeAbiVersion = 1;
+constexpr int kGeneratedCodeAbiVersion = 2;
 
 std::string IncludeLines(std::vector<std::string> paths, char open, char close) {
   std::sort(paths.begin(), paths.end());
@@ -101,6 +101,7 @@ void EmitConstants(const ServiceModel& service, Printer& printer) {
 void EmitHeader(const FileModel& file, const Options& options, Printer& printer) {
   std::vector<std::string> system_headers = {"string_view"};
   if (options.client || options.server) system_headers.push_back("memory");
+  if (options.client) system_headers.push_back("utility");
   std::vector<std::string> headers = file.pb_headers;
   headers.push_back("connectrpc/version.h");
   if (options.client) headers.push_back("connectrpc/client.h");

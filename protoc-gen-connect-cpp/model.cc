@@ -85,6 +85,7 @@ std::string IdempotencyEnumerator(const MethodDescriptor* method) {
 MethodModel BuildMethod(const MethodDescriptor* method) {
   MethodModel m;
   m.function = MethodFunctionName(method);
+  m.async_function = AsyncMethodFunctionName(method);
   m.full_name = method->full_name();
   m.procedure = Procedure(method);
   m.procedure_const = ProcedureConstant(method);

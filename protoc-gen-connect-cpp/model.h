@@ -14,6 +14,7 @@ enum class StreamKind { kUnary, kClientStream, kServerStream, kBidiStream };
 
 struct MethodModel {
   std::string function;          // "Say" (C++ keywords escaped: "delete_")
+  std::string async_function;    // "SayAsync"
   std::string full_name;         // "foo.v1.EchoService.Say"
   std::string procedure;         // "/foo.v1.EchoService/Say"
   std::string procedure_const;   // "kEchoServiceSayProcedure"

@@ -152,6 +152,10 @@ std::string MethodFunctionName(const MethodDescriptor* method) {
   return EscapeKeyword(method->name());
 }
 
+std::string AsyncMethodFunctionName(const MethodDescriptor* method) {
+  return EscapeKeyword(method->name() + "Async");
+}
+
 std::string ProcedureConstant(const MethodDescriptor* method) {
   return "k" + method->service()->name() + method->name() + "Procedure";
 }

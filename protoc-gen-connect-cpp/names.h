@@ -42,6 +42,8 @@ std::string ServiceNameConstant(const google::protobuf::ServiceDescriptor* servi
 // "kEchoServiceSayMethod", the procedure "/foo.v1.EchoService/Say", and the message of the
 // default handler's kUnimplemented status.
 std::string MethodFunctionName(const google::protobuf::MethodDescriptor* method);
+// The asynchronous form's member function: "SayAsync".
+std::string AsyncMethodFunctionName(const google::protobuf::MethodDescriptor* method);
 std::string ProcedureConstant(const google::protobuf::MethodDescriptor* method);
 std::string MethodInfoConstant(const google::protobuf::MethodDescriptor* method);
 std::string Procedure(const google::protobuf::MethodDescriptor* method);

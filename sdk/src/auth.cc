@@ -66,12 +66,11 @@ std::string UserAgent(std::string_view suffix) {
 AuthHeadersInterceptor::AuthHeadersInterceptor(RequestHeaderConfig config)
     : config_(std::move(config)) {}
 
-connectrpc::Status AuthHeadersInterceptor::InterceptUnary(connectrpc::ClientCallInfo& info,
-                                                          const google::protobuf::Message& request,
-                                                          google::protobuf::Message* response,
-                                                          const UnaryNext& next) {
+boost::asio::awaitable<connectrpc::Status> AuthHeadersInterceptor::InterceptUnary(
+    connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+    google::protobuf::Message* response, const UnaryNext& next) {
   Apply(info);
-  return next(info, request, response);
+  co_return co_await next(info, request, response);
 }
 
 connectrpc::Status AuthHeadersInterceptor::OnStreamStart(connectrpc::ClientCallInfo& info) {

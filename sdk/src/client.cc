@@ -62,7 +62,7 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
 
   RetryPolicy retry;
   retry.max_retries = options.max_retries;
-  retry.sleep = sleep;
+  retry.sleep = options.sleep;
 
   // Headers first (outermost), then the idempotency key, then the retry loop, so every attempt
   // of a call carries the same key.
@@ -95,7 +95,7 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
   client.base_url_ = options.base_url;
   client.unary_ = std::move(*unary);
   client.stream_ = std::move(*stream);
-  StreamContext streams{client.stream_, sleep};
+  StreamContext streams{client.stream_, sleep, options.sleep};
   client.api_keys_ = std::make_unique<ApiKeys>(client.unary_);
   client.apps_ = std::make_unique<Apps>(client.unary_);
   client.billing_ = std::make_unique<Billing>(client.unary_);

@@ -97,17 +97,16 @@ bool IsMutatingMethod(const connectrpc::MethodInfo& method) {
   return !StartsWith(name, "Get") && !StartsWith(name, "List");
 }
 
-connectrpc::Status IdempotencyInterceptor::InterceptUnary(connectrpc::ClientCallInfo& info,
-                                                          const google::protobuf::Message& request,
-                                                          google::protobuf::Message* response,
-                                                          const UnaryNext& next) {
-  if (!IsMutatingMethod(info.method)) return next(info, request, response);
+boost::asio::awaitable<connectrpc::Status> IdempotencyInterceptor::InterceptUnary(
+    connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+    google::protobuf::Message* response, const UnaryNext& next) {
+  if (!IsMutatingMethod(info.method)) co_return co_await next(info, request, response);
   connectrpc::Headers& headers = info.request_headers;
   const std::optional<std::string_view> plain = headers.Get(kIdempotencyKeyHeader);
   const std::optional<std::string_view> prefixed = headers.Get(kXIdempotencyKeyHeader);
   if (plain && prefixed && *plain != *prefixed) {
-    return connectrpc::Status(connectrpc::Code::kInvalidArgument,
-                              "transcodely: Idempotency-Key and X-Idempotency-Key differ");
+    co_return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                 "transcodely: Idempotency-Key and X-Idempotency-Key differ");
   }
   const bool job_create = info.method.procedure == kJobCreateProcedure;
   std::optional<std::string> body_key;
@@ -122,24 +121,24 @@ connectrpc::Status IdempotencyInterceptor::InterceptUnary(connectrpc::ClientCall
   } else if (auto_generate_) {
     key = NewIdempotencyKey();
   } else {
-    return next(info, request, response);
+    co_return co_await next(info, request, response);
   }
   if (key.empty()) {
-    return connectrpc::Status(connectrpc::Code::kInvalidArgument,
-                              "transcodely: idempotency key is empty");
+    co_return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                 "transcodely: idempotency key is empty");
   }
   if (key.size() > kMaxIdempotencyKeyLength) {
-    return connectrpc::Status(connectrpc::Code::kInvalidArgument,
-                              "transcodely: idempotency key is longer than 128 characters");
+    co_return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                 "transcodely: idempotency key is longer than 128 characters");
   }
   headers.Set(kIdempotencyKeyHeader, key);
   headers.Set(kXIdempotencyKeyHeader, key);
   if (job_create) {
     if (std::unique_ptr<google::protobuf::Message> copy = WithBodyKey(request, key)) {
-      return next(info, *copy, response);
+      co_return co_await next(info, *copy, response);
     }
   }
-  return next(info, request, response);
+  co_return co_await next(info, request, response);
 }
 
 }  // namespace transcodely

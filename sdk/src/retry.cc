@@ -2,6 +2,10 @@
 #include "transcodely/retry.h"
 
 #include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <random>
 #include <thread>
 #include <utility>
@@ -36,22 +40,20 @@ std::chrono::milliseconds BackoffDelay(int attempt, double unit) {
 }
 
 RetryInterceptor::RetryInterceptor(RetryPolicy policy) : policy_(std::move(policy)) {
-  if (!policy_.sleep) policy_.sleep = DefaultSleep();
   policy_.max_retries = std::max(policy_.max_retries, 0);
 }
 
-connectrpc::Status RetryInterceptor::InterceptUnary(connectrpc::ClientCallInfo& info,
-                                                    const google::protobuf::Message& request,
-                                                    google::protobuf::Message* response,
-                                                    const UnaryNext& next) {
+boost::asio::awaitable<connectrpc::Status> RetryInterceptor::InterceptUnary(
+    connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+    google::protobuf::Message* response, const UnaryNext& next) {
   // A mutation without an idempotency key might be applied twice: never retry it.
   const bool may_retry =
       !IsMutatingMethod(info.method) || info.request_headers.Contains(kIdempotencyKeyHeader);
   for (int retries = 0;; ++retries) {
-    connectrpc::Status status = next(info, request, response);
+    connectrpc::Status status = co_await next(info, request, response);
     if (status.ok() || !may_retry || retries >= policy_.max_retries ||
         !IsRetryableCode(status.code())) {
-      return status;
+      co_return status;
     }
     std::chrono::milliseconds delay = BackoffDelay(retries + 1, UniformRandom());
     if (status.code() == connectrpc::Code::kResourceExhausted) {
@@ -59,7 +61,13 @@ connectrpc::Status RetryInterceptor::InterceptUnary(connectrpc::ClientCallInfo& 
         delay = std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after);
       }
     }
-    policy_.sleep(delay);
+    if (policy_.sleep) {
+      policy_.sleep(delay);  // a test hook: it records, it does not sleep
+      continue;
+    }
+    // No thread waits: the call's coroutine is suspended on a timer of the event loop.
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   }
 }
 

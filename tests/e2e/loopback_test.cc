@@ -13,6 +13,7 @@
 #include "connectrpc/transport.h"
 #include "e2e/v1/echo.connect.h"
 #include "echo_handler.h"
+#include "tests/support/raw_http.h"
 
 namespace e2e::v1 {
 namespace {
@@ -46,29 +47,14 @@ class LoopbackTest : public ::testing::Test {
   // Sends one raw HTTP request and returns the status code and body.
   std::pair<int, std::string> Raw(std::string_view method, std::string target,
                                   connectrpc::Headers headers, std::string body) {
-    auto transport = connectrpc::MakeHttp1Transport("127.0.0.1", server_->port(), false, {});
-    EXPECT_TRUE(transport.ok());
-    auto exchange = (*transport)->Open(std::nullopt);
-    EXPECT_TRUE(exchange.ok());
     connectrpc::HttpRequestHead head;
     head.method = method;
     head.target = std::move(target);
     head.headers = std::move(headers);
-    head.content_length = body.size();
-    EXPECT_TRUE((*exchange)->WriteHead(head).ok());
-    if (!body.empty()) {
-      EXPECT_TRUE((*exchange)->WriteBody(body).ok());
-    }
-    EXPECT_TRUE((*exchange)->FinishBody().ok());
-    auto response = (*exchange)->ReadHead();
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    if (!response.ok()) return {0, ""};
-    std::string out;
-    for (;;) {
-      auto more = (*exchange)->ReadBody(&out);
-      if (!more.ok() || !*more) break;
-    }
-    return {response->status, out};
+    connectrpc::testing::RawResponse response =
+        connectrpc::testing::RawHttp(server_->port(), std::move(head), std::move(body));
+    EXPECT_TRUE(response.status.ok()) << response.status.ToString();
+    return {response.http_status, response.body};
   }
 
   std::unique_ptr<connectrpc::Server> server_;
@@ -384,12 +370,11 @@ class RequireToken : public connectrpc::ServerInterceptor {
 
 class AddToken : public connectrpc::ClientInterceptor {
  public:
-  connectrpc::Status InterceptUnary(connectrpc::ClientCallInfo& info,
-                                    const google::protobuf::Message& request,
-                                    google::protobuf::Message* response,
-                                    const UnaryNext& next) override {
+  boost::asio::awaitable<connectrpc::Status> InterceptUnary(
+      connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+      google::protobuf::Message* response, const UnaryNext& next) override {
     info.request_headers.Set("authorization", "Bearer t0k3n");
-    return next(info, request, response);
+    co_return co_await next(info, request, response);
   }
   connectrpc::Status OnStreamStart(connectrpc::ClientCallInfo& info) override {
     info.request_headers.Set("authorization", "Bearer t0k3n");

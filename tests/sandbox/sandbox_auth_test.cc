@@ -7,6 +7,7 @@
 #include "api_key_service.h"
 #include "connectrpc/transport.h"
 #include "sandbox_fixture.h"
+#include "tests/support/raw_http.h"
 #include "time_util.h"
 #include "transcodely/v1/app.connect.h"
 #include "transcodely/v1/health.connect.h"
@@ -148,22 +149,15 @@ TEST_F(AuthTest, RequestIdOnSuccessAndErrorsIsFreshEachTime) {
 }
 
 TEST_F(AuthTest, RequestIdOnProtocolErrors) {
-  auto transport = connectrpc::MakeHttp1Transport("127.0.0.1", sandbox_->port(), false, {});
-  ASSERT_TRUE(transport.ok());
-  auto exchange = (*transport)->Open(std::nullopt);
-  ASSERT_TRUE(exchange.ok());
   connectrpc::HttpRequestHead head;
   head.method = "POST";
   head.target = "/transcodely.v1.NoSuchService/Nothing";
   head.headers.Add("content-type", "application/json");
-  head.content_length = 2;
-  ASSERT_TRUE((*exchange)->WriteHead(head).ok());
-  ASSERT_TRUE((*exchange)->WriteBody("{}").ok());
-  ASSERT_TRUE((*exchange)->FinishBody().ok());
-  auto response = (*exchange)->ReadHead();
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
-  EXPECT_EQ(response->status, 404);
-  EXPECT_TRUE(response->headers.Get("x-request-id").value_or("").starts_with("req_"));
+  connectrpc::testing::RawResponse response =
+      connectrpc::testing::RawHttp(sandbox_->port(), std::move(head), "{}");
+  ASSERT_TRUE(response.status.ok()) << response.status.ToString();
+  EXPECT_EQ(response.http_status, 404);
+  EXPECT_TRUE(response.headers.Get("x-request-id").value_or("").starts_with("req_"));
 }
 
 TEST_F(AuthTest, UnimplementedServices) {

@@ -15,4 +15,11 @@ if(TARGET transcodely)
   target_link_libraries(sdk_client_test PRIVATE transcodely GTest::gtest_main)
   connect_cpp_strict_warnings(sdk_client_test)
   gtest_discover_tests(sdk_client_test TEST_PREFIX "sdk." DISCOVERY_TIMEOUT 60)
+
+  add_executable(sdk_async_test
+    ${CMAKE_CURRENT_LIST_DIR}/sdk_async_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sdk_fake_server.cc)
+  target_link_libraries(sdk_async_test PRIVATE transcodely GTest::gtest_main)
+  connect_cpp_strict_warnings(sdk_async_test)
+  gtest_discover_tests(sdk_async_test TEST_PREFIX "sdk." DISCOVERY_TIMEOUT 60)
 endif()

@@ -46,6 +46,12 @@ connectrpc::ServerStreamReader<::transcodely::v1::WatchJobResponse> JobServiceCl
                                                                         request, options);
 }
 
+connectrpc::AsyncServerStream<::transcodely::v1::WatchJobResponse> JobServiceClient::WatchAsync(
+    const ::transcodely::v1::WatchJobRequest& request, const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::transcodely::v1::WatchJobResponse>(kJobServiceWatchMethod,
+                                                                             request, options);
+}
+
 connectrpc::Status JobServiceHandler::Create(connectrpc::ServerContext&,
                                              const ::transcodely::v1::CreateJobRequest&,
                                              ::transcodely::v1::CreateJobResponse*) {

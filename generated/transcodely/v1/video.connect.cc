@@ -91,6 +91,12 @@ connectrpc::ServerStreamReader<::transcodely::v1::WatchVideoResponse> VideoServi
                                                                           request, options);
 }
 
+connectrpc::AsyncServerStream<::transcodely::v1::WatchVideoResponse> VideoServiceClient::WatchAsync(
+    const ::transcodely::v1::WatchVideoRequest& request, const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::transcodely::v1::WatchVideoResponse>(
+      kVideoServiceWatchMethod, request, options);
+}
+
 connectrpc::Result<::transcodely::v1::GetUsageResponse> VideoServiceClient::GetUsage(
     const ::transcodely::v1::GetUsageRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetUsageResponse>(kVideoServiceGetUsageMethod,

@@ -2,16 +2,27 @@
 //
 //   auto client = connectrpc::Client::Create("http://127.0.0.1:8080").value();
 //   foo::v1::EchoServiceClient echo(client);
-//   connectrpc::Result<foo::v1::SayResponse> r = echo.Say(request);
+//   connectrpc::Result<foo::v1::SayResponse> r = echo.Say(request);           // blocking
+//   auto r2 = co_await echo.SayAsync(request, boost::asio::use_awaitable);    // coroutine
+//   std::future<connectrpc::Result<foo::v1::SayResponse>> f =
+//       echo.SayAsync(request, boost::asio::use_future);                      // future
+//   echo.SayAsync(request, [](connectrpc::Result<foo::v1::SayResponse> r) { ... });  // callback
 //
-// A Client is thread-safe: any number of threads may make calls at once. Calls block the calling
-// thread until they finish, fail, time out or are cancelled; each in-flight call uses its own
-// keep-alive connection, taken from and returned to a pool.
+// One event loop drives every connection of a Client: the executor given in
+// ClientOptions::executor, or an io_context the Client owns, run by one background thread.
+// Asynchronous calls complete through their handler's associated executor (the loop itself for
+// plain callbacks, which must then not block). A Client is thread-safe: any number of threads may
+// make calls at once. Blocking calls wait on the calling thread; making one on the event loop
+// thread is an error (it fails at once with kFailedPrecondition instead of deadlocking). Pending
+// calls and streams keep what they need alive, so they may outlive the Client object.
 #ifndef CONNECTRPC_CLIENT_H_
 #define CONNECTRPC_CLIENT_H_
 
+#include <absl/functional/any_invocable.h>
 #include <google/protobuf/message.h>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -19,18 +30,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "connectrpc/call_options.h"
 #include "connectrpc/client_stream.h"
 #include "connectrpc/codec.h"
 #include "connectrpc/compression.h"
+#include "connectrpc/internal/async_result.h"
 #include "connectrpc/method.h"
 #include "connectrpc/result.h"
 #include "connectrpc/status.h"
 #include "connectrpc/transport.h"
 
 namespace connectrpc {
+namespace internal {
+struct ClientCore;
+}  // namespace internal
 
 // What a client interceptor sees of a call.
 struct ClientCallInfo {
@@ -38,18 +54,29 @@ struct ClientCallInfo {
   Headers& request_headers;  // mutable: interceptors may add metadata
 };
 
-// Wraps calls made by a Client: add headers, log, retry unary calls, fail early.
-// Interceptors run in the order given, the first one outermost. They must be thread-safe.
+// Wraps calls made by a Client, blocking and asynchronous alike: add headers, log, retry unary
+// calls, fail early. Interceptors run in the order given, the first one outermost, as coroutines
+// on the client's event loop: they must not block (wait with an Asio timer on
+// `co_await boost::asio::this_coro::executor`). They must be thread-safe.
+//
+//   class AddToken : public connectrpc::ClientInterceptor {
+//     boost::asio::awaitable<connectrpc::Status> InterceptUnary(
+//         connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+//         google::protobuf::Message* response, const UnaryNext& next) override {
+//       info.request_headers.Set("authorization", "Bearer t0k3n");
+//       co_return co_await next(info, request, response);
+//     }
+//   };
 class ClientInterceptor {
  public:
-  using UnaryNext = std::function<Status(ClientCallInfo&, const google::protobuf::Message&,
-                                         google::protobuf::Message*)>;
+  using UnaryNext = std::function<boost::asio::awaitable<Status>(
+      ClientCallInfo&, const google::protobuf::Message&, google::protobuf::Message*)>;
   virtual ~ClientInterceptor() = default;
-  // Around a unary call. Call `next` zero or more times.
-  virtual Status InterceptUnary(ClientCallInfo& info, const google::protobuf::Message& request,
-                                google::protobuf::Message* response, const UnaryNext& next) {
-    return next(info, request, response);
-  }
+  // Around a unary call. Await `next` zero or more times.
+  virtual boost::asio::awaitable<Status> InterceptUnary(ClientCallInfo& info,
+                                                        const google::protobuf::Message& request,
+                                                        google::protobuf::Message* response,
+                                                        const UnaryNext& next);
   // Before a streaming call sends its headers; a non-OK status fails the stream without sending.
   virtual Status OnStreamStart(ClientCallInfo& /*info*/) { return Status(); }
 };
@@ -70,7 +97,13 @@ struct ClientOptions {
   // Headers added to every call.
   Headers headers;
   std::vector<std::shared_ptr<ClientInterceptor>> interceptors;
-  // The HTTP transport; nullptr selects the built-in HTTP/1.1 transport (Boost.Beast).
+  // The event loop that drives every connection and completion. Its handlers must not run
+  // concurrently: an io_context run by one thread, or a strand. It must outlive the client and
+  // its calls, and keeps outstanding work while idle keep-alive connections exist. Empty: the
+  // client owns an io_context with one background thread.
+  boost::asio::any_io_executor executor;
+  // The HTTP transport, which must use `executor`; nullptr selects the built-in HTTP/1.1
+  // transport (Boost.Beast) on the client's event loop.
   std::shared_ptr<Transport> transport;
   // Options of the built-in transport.
   TransportOptions transport_options;
@@ -78,12 +111,18 @@ struct ClientOptions {
 
 class Client : public std::enable_shared_from_this<Client> {
  public:
+  // Starts a unary call prepared by PrepareUnary; the callback runs on the event loop.
+  using UnaryStarter = absl::AnyInvocable<void(internal::Completion<Status>)>;
+
   // `base_url` is "http://host:port" or "https://host:port", optionally with a path prefix.
   // Fails with kInvalidArgument on a malformed URL or options.
   static Result<std::shared_ptr<Client>> Create(std::string_view base_url,
                                                 ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
 
-  // Typed entry points used by generated clients.
+  // Typed entry points used by generated clients: the blocking forms...
   template <typename Response>
   Result<Response> CallUnary(const MethodInfo& method, const google::protobuf::Message& request,
                              const CallOptions& options) {
@@ -96,9 +135,7 @@ class Client : public std::enable_shared_from_this<Client> {
   ServerStreamReader<Response> CallServerStream(const MethodInfo& method,
                                                 const google::protobuf::Message& request,
                                                 const CallOptions& options) {
-    auto call = StartStream(method, options);
-    if (call->Send(request)) call->CloseSend();
-    return ServerStreamReader<Response>(std::move(call));
+    return ServerStreamReader<Response>(StartServerStream(method, request, options));
   }
   template <typename Request, typename Response>
   ClientStreamWriter<Request, Response> CallClientStream(const MethodInfo& method,
@@ -111,26 +148,67 @@ class Client : public std::enable_shared_from_this<Client> {
     return BidiStream<Request, Response>(StartStream(method, options));
   }
 
-  // Type-erased unary call: fills `response` on success.
+  // ...and the asynchronous forms. A unary call completes with void(Result<Response>); the
+  // request is serialized (or, with interceptors, copied) before this returns, and `options` is
+  // copied (its response_metadata target must outlive the call).
+  template <typename Response, typename CompletionToken>
+  auto CallUnaryAsync(const MethodInfo& method, const google::protobuf::Message& request,
+                      const CallOptions& options, CompletionToken&& token) {
+    auto response = std::make_shared<Response>();
+    UnaryStarter start = PrepareUnary(method, request, response.get(), options);
+    return internal::InitiateAsync<Result<Response>>(
+        executor(), std::forward<CompletionToken>(token),
+        [start = std::move(start),
+         response = std::move(response)](internal::Completion<Result<Response>> done) mutable {
+          start([response = std::move(response), done = std::move(done)](Status status) mutable {
+            if (!status.ok()) return done(Result<Response>(std::move(status)));
+            done(Result<Response>(std::move(*response)));
+          });
+        });
+  }
+  template <typename Response>
+  AsyncServerStream<Response> CallServerStreamAsync(const MethodInfo& method,
+                                                    const google::protobuf::Message& request,
+                                                    const CallOptions& options) {
+    return AsyncServerStream<Response>(StartServerStream(method, request, options));
+  }
+  template <typename Request, typename Response>
+  AsyncClientStream<Request, Response> CallClientStreamAsync(const MethodInfo& method,
+                                                             const CallOptions& options) {
+    return AsyncClientStream<Request, Response>(StartStream(method, options));
+  }
+  template <typename Request, typename Response>
+  AsyncBidiStream<Request, Response> CallBidiStreamAsync(const MethodInfo& method,
+                                                         const CallOptions& options) {
+    return AsyncBidiStream<Request, Response>(StartStream(method, options));
+  }
+
+  // Type-erased blocking unary call: fills `response` on success.
   Status Unary(const MethodInfo& method, const google::protobuf::Message& request,
                google::protobuf::Message* response, const CallOptions& options);
+  // Type-erased asynchronous unary call: prepares it now (the request is serialized or copied)
+  // and returns the function that starts it. `response` must stay alive until the callback.
+  UnaryStarter PrepareUnary(const MethodInfo& method, const google::protobuf::Message& request,
+                            google::protobuf::Message* response, const CallOptions& options);
   // Type-erased streaming call of any kind; never null (a failure to start shows in its status).
-  std::unique_ptr<internal::StreamCall> StartStream(const MethodInfo& method,
+  std::shared_ptr<internal::StreamCall> StartStream(const MethodInfo& method,
                                                     const CallOptions& options);
+  // A stream with `request` sent and the request side closed (server streaming).
+  std::shared_ptr<internal::StreamCall> StartServerStream(const MethodInfo& method,
+                                                          const google::protobuf::Message& request,
+                                                          const CallOptions& options);
 
-  const ClientOptions& options() const { return options_; }
-  const std::string& base_url() const { return base_url_; }
+  // The event loop's executor.
+  const boost::asio::any_io_executor& executor() const;
+  // True on the thread that runs the event loop (where blocking calls are refused).
+  bool InEventLoopThread() const;
+  const ClientOptions& options() const;
+  const std::string& base_url() const;
 
  private:
-  Client(std::string base_url, std::string path_prefix, ClientOptions options,
-         std::shared_ptr<Transport> transport);
-  Status UnaryOnce(ClientCallInfo& info, const CallOptions& options,
-                   const google::protobuf::Message& request, google::protobuf::Message* response);
+  explicit Client(std::shared_ptr<internal::ClientCore> core);
 
-  std::string base_url_;
-  std::string path_prefix_;
-  ClientOptions options_;
-  std::shared_ptr<Transport> transport_;
+  std::shared_ptr<internal::ClientCore> core_;
 };
 
 }  // namespace connectrpc

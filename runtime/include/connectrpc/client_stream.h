@@ -1,5 +1,6 @@
-// Client-side streams: ServerStreamReader, ClientStreamWriter and BidiStream, returned by
-// generated clients for streaming methods.
+// Client-side streams returned by generated clients for streaming methods, in two forms.
+//
+// Blocking: ServerStreamReader, ClientStreamWriter and BidiStream.
 //
 //   auto stream = echo.Ticks(request);
 //   for (const connectrpc::Result<foo::v1::Tick>& tick : stream) {
@@ -7,8 +8,26 @@
 //     use(*tick);
 //   }
 //
-// A stream object is used by one thread at a time; Cancel() may be called from any thread.
-// Over HTTP/1.1 a BidiStream is half-duplex: send everything, CloseSend(), then read.
+// Asynchronous, with any Asio completion token (use_awaitable, use_future, a callback):
+// AsyncServerStream, AsyncClientStream and AsyncBidiStream, from the `<Method>Async(...)` methods.
+//
+//   connectrpc::AsyncServerStream<foo::v1::Tick> ticks = echo.TicksAsync(request);
+//   while (std::optional<foo::v1::Tick> tick = co_await ticks.Read(boost::asio::use_awaitable)) {
+//     use(*tick);
+//   }
+//   if (!ticks.status().ok()) { /* the error that ended the stream */ }
+//
+//   auto sum = echo.SumAsync();
+//   co_await sum.Send(request, boost::asio::use_awaitable);           // completes with bool
+//   connectrpc::Result<SumResponse> total = co_await
+//   sum.CloseAndReceive(boost::asio::use_awaitable);
+//
+// Operations of one stream run in the order they were started (start the next one after the
+// previous completed, or queue them: each waits its turn). A stream object is used by one thread
+// at a time; Cancel() may be called from any thread. Stream objects hold the call's shared state,
+// so they may outlive the Client that made them. Over HTTP/1.1 a bidi stream is half-duplex:
+// responses arrive after CloseSend(). The blocking forms must not be used on the client's event
+// loop thread: there they fail at once with kFailedPrecondition instead of deadlocking.
 #ifndef CONNECTRPC_CLIENT_STREAM_H_
 #define CONNECTRPC_CLIENT_STREAM_H_
 
@@ -20,30 +39,13 @@
 #include <utility>
 
 #include "connectrpc/headers.h"
+#include "connectrpc/internal/async_result.h"
+#include "connectrpc/internal/stream_call.h"
 #include "connectrpc/result.h"
 #include "connectrpc/status.h"
 
 namespace connectrpc {
 namespace internal {
-
-// One streaming call, type-erased. Implemented by the runtime.
-class StreamCall {
- public:
-  virtual ~StreamCall() = default;
-  // Sends one request message; false once the call has failed (see status()).
-  virtual bool Send(const google::protobuf::Message& message) = 0;
-  // Ends the request stream; false once the call has failed.
-  virtual bool CloseSend() = 0;
-  // Reads the next response message; false at the end of the stream or on failure.
-  virtual bool Receive(google::protobuf::Message* message) = 0;
-  // The final status, once Receive has returned false. Error metadata is in status().metadata().
-  virtual const Status& status() const = 0;
-  // Response headers (available after the first Receive) and trailers (after the last).
-  virtual const Headers& response_headers() const = 0;
-  virtual const Headers& response_trailers() const = 0;
-  // Thread-safe: abandons the call; it ends with kCanceled.
-  virtual void Cancel() = 0;
-};
 
 // Input iterator over a stream's messages yielding Result<T>; a failed stream's last element is
 // its error.
@@ -78,7 +80,7 @@ class StreamIterator {
       return;
     }
     T message;
-    if (call_->Receive(&message)) {
+    if (BlockingReceive(*call_, &message)) {
       current_.emplace(std::move(message));
     } else if (!call_->status().ok()) {
       current_.emplace(call_->status());
@@ -93,17 +95,74 @@ class StreamIterator {
   bool done_ = false;
 };
 
+// Reads one message: completes with it, or with nullopt at the end of the stream.
+template <typename Response, typename CompletionToken>
+auto AsyncRead(const std::shared_ptr<StreamCall>& call, CompletionToken&& token) {
+  return InitiateAsync<std::optional<Response>>(
+      call->executor(), std::forward<CompletionToken>(token),
+      [call](Completion<std::optional<Response>> complete) {
+        auto message = std::make_shared<Response>();
+        call->Receive(message.get(), [message, complete = std::move(complete)](bool ok) mutable {
+          complete(ok ? std::optional<Response>(std::move(*message)) : std::nullopt);
+        });
+      });
+}
+
+template <typename CompletionToken>
+auto AsyncSend(const std::shared_ptr<StreamCall>& call, const google::protobuf::Message& message,
+               CompletionToken&& token) {
+  // Serialized when the operation starts (at once for eager tokens such as callbacks and
+  // use_future; at co_await for use_awaitable), so `message` need not outlive that.
+  return InitiateAsync<bool>(
+      call->executor(), std::forward<CompletionToken>(token),
+      [call, &message](Completion<bool> complete) { call->Send(message, std::move(complete)); });
+}
+
+template <typename CompletionToken>
+auto AsyncCloseSend(const std::shared_ptr<StreamCall>& call, CompletionToken&& token) {
+  return InitiateAsync<bool>(
+      call->executor(), std::forward<CompletionToken>(token),
+      [call](Completion<bool> complete) { call->CloseSend(std::move(complete)); });
+}
+
+// Ends the request stream and reads the single response of a client-streaming call.
+template <typename Response>
+void CloseAndReceive(const std::shared_ptr<StreamCall>& call,
+                     Completion<Result<Response>> complete) {
+  call->CloseSend([call, complete = std::move(complete)](bool) mutable {
+    auto response = std::make_shared<Response>();
+    call->Receive(
+        response.get(), [call, response, complete = std::move(complete)](bool got) mutable {
+          if (!got) {
+            if (!call->status().ok()) return complete(call->status());
+            return complete(
+                Status(Code::kUnimplemented, "client stream: server sent no response message"));
+          }
+          auto extra = std::make_shared<Response>();
+          call->Receive(extra.get(), [call, response, extra,
+                                      complete = std::move(complete)](bool more) mutable {
+            if (more) {
+              return complete(Status(Code::kUnimplemented,
+                                     "client stream: server sent more than one response"));
+            }
+            if (!call->status().ok()) return complete(call->status());
+            complete(std::move(*response));
+          });
+        });
+  });
+}
+
 }  // namespace internal
 
-// The response side of a server-streaming call.
+// The response side of a server-streaming call (blocking).
 template <typename Response>
 class ServerStreamReader {
  public:
-  explicit ServerStreamReader(std::unique_ptr<internal::StreamCall> call)
+  explicit ServerStreamReader(std::shared_ptr<internal::StreamCall> call)
       : call_(std::move(call)) {}
 
   // Reads the next message; false at the end (then check status()).
-  bool Read(Response* response) { return call_->Receive(response); }
+  bool Read(Response* response) { return internal::BlockingReceive(*call_, response); }
   const Status& status() const { return call_->status(); }
   const Headers& response_headers() const { return call_->response_headers(); }
   const Headers& response_trailers() const { return call_->response_trailers(); }
@@ -115,50 +174,47 @@ class ServerStreamReader {
   internal::StreamIterator<Response> end() { return {}; }
 
  private:
-  std::unique_ptr<internal::StreamCall> call_;
+  std::shared_ptr<internal::StreamCall> call_;
 };
 
-// A client-streaming call: Send() any number of requests, then CloseAndReceive().
+// A client-streaming call (blocking): Send() any number of requests, then CloseAndReceive().
 template <typename Request, typename Response>
 class ClientStreamWriter {
  public:
-  explicit ClientStreamWriter(std::unique_ptr<internal::StreamCall> call)
+  explicit ClientStreamWriter(std::shared_ptr<internal::StreamCall> call)
       : call_(std::move(call)) {}
 
   // Sends one request; false if the call already failed (CloseAndReceive() reports why).
-  bool Send(const Request& request) { return call_->Send(request); }
+  bool Send(const Request& request) { return internal::BlockingSend(*call_, request); }
   // Ends the request stream and waits for the single response.
   Result<Response> CloseAndReceive() {
-    call_->CloseSend();
-    Response response;
-    if (!call_->Receive(&response)) {
-      if (!call_->status().ok()) return call_->status();
-      return Status(Code::kUnimplemented, "client stream: server sent no response message");
+    if (call_->InEventLoopThread()) {
+      internal::BlockingCloseSend(*call_);  // aborts the call, see stream_call.h
+      return call_->status();
     }
-    Response extra;
-    if (call_->Receive(&extra)) {
-      return Status(Code::kUnimplemented, "client stream: server sent more than one response");
-    }
-    if (!call_->status().ok()) return call_->status();
-    return response;
+    return internal::BlockingWait<Result<Response>>(
+        [this](internal::Completion<Result<Response>> complete) {
+          internal::CloseAndReceive<Response>(call_, std::move(complete));
+        });
   }
   const Headers& response_headers() const { return call_->response_headers(); }
   const Headers& response_trailers() const { return call_->response_trailers(); }
   void Cancel() { call_->Cancel(); }
 
  private:
-  std::unique_ptr<internal::StreamCall> call_;
+  std::shared_ptr<internal::StreamCall> call_;
 };
 
-// A bidirectional stream. Over HTTP/1.1 it is half-duplex: responses arrive after CloseSend().
+// A bidirectional stream (blocking). Over HTTP/1.1 it is half-duplex: responses arrive after
+// CloseSend().
 template <typename Request, typename Response>
 class BidiStream {
  public:
-  explicit BidiStream(std::unique_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+  explicit BidiStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
 
-  bool Send(const Request& request) { return call_->Send(request); }
-  bool CloseSend() { return call_->CloseSend(); }
-  bool Read(Response* response) { return call_->Receive(response); }
+  bool Send(const Request& request) { return internal::BlockingSend(*call_, request); }
+  bool CloseSend() { return internal::BlockingCloseSend(*call_); }
+  bool Read(Response* response) { return internal::BlockingReceive(*call_, response); }
   const Status& status() const { return call_->status(); }
   const Headers& response_headers() const { return call_->response_headers(); }
   const Headers& response_trailers() const { return call_->response_trailers(); }
@@ -170,7 +226,90 @@ class BidiStream {
   internal::StreamIterator<Response> end() { return {}; }
 
  private:
-  std::unique_ptr<internal::StreamCall> call_;
+  std::shared_ptr<internal::StreamCall> call_;
+};
+
+// The response side of a server-streaming call (asynchronous). The request was sent when the
+// stream was made.
+template <typename Response>
+class AsyncServerStream {
+ public:
+  explicit AsyncServerStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+
+  // Reads the next message. Completion signature: void(std::optional<Response>); nullopt at the
+  // end of the stream, after which status() is final (OK or the error that ended it).
+  template <typename CompletionToken>
+  auto Read(CompletionToken&& token) {
+    return internal::AsyncRead<Response>(call_, std::forward<CompletionToken>(token));
+  }
+  const Status& status() const { return call_->status(); }
+  const Headers& response_headers() const { return call_->response_headers(); }
+  const Headers& response_trailers() const { return call_->response_trailers(); }
+  // Thread-safe: ends the call with kCanceled; a pending Read completes with nullopt.
+  void Cancel() { call_->Cancel(); }
+
+ private:
+  std::shared_ptr<internal::StreamCall> call_;
+};
+
+// A client-streaming call (asynchronous): Send() requests, then CloseAndReceive().
+template <typename Request, typename Response>
+class AsyncClientStream {
+ public:
+  explicit AsyncClientStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+
+  // Sends one request (serialized at once, so `request` may go away). Completion signature:
+  // void(bool); false if the call already failed (CloseAndReceive() reports why).
+  template <typename CompletionToken>
+  auto Send(const Request& request, CompletionToken&& token) {
+    return internal::AsyncSend(call_, request, std::forward<CompletionToken>(token));
+  }
+  // Ends the request stream and reads the single response. Completion signature:
+  // void(connectrpc::Result<Response>).
+  template <typename CompletionToken>
+  auto CloseAndReceive(CompletionToken&& token) {
+    return internal::InitiateAsync<Result<Response>>(
+        call_->executor(), std::forward<CompletionToken>(token),
+        [call = call_](internal::Completion<Result<Response>> complete) {
+          internal::CloseAndReceive<Response>(call, std::move(complete));
+        });
+  }
+  const Headers& response_headers() const { return call_->response_headers(); }
+  const Headers& response_trailers() const { return call_->response_trailers(); }
+  void Cancel() { call_->Cancel(); }
+
+ private:
+  std::shared_ptr<internal::StreamCall> call_;
+};
+
+// A bidirectional stream (asynchronous); half-duplex over HTTP/1.1.
+template <typename Request, typename Response>
+class AsyncBidiStream {
+ public:
+  explicit AsyncBidiStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+
+  // Completion signature: void(bool), as AsyncClientStream::Send.
+  template <typename CompletionToken>
+  auto Send(const Request& request, CompletionToken&& token) {
+    return internal::AsyncSend(call_, request, std::forward<CompletionToken>(token));
+  }
+  // Ends the request stream. Completion signature: void(bool); false if the call failed.
+  template <typename CompletionToken>
+  auto CloseSend(CompletionToken&& token) {
+    return internal::AsyncCloseSend(call_, std::forward<CompletionToken>(token));
+  }
+  // Completion signature: void(std::optional<Response>), as AsyncServerStream::Read.
+  template <typename CompletionToken>
+  auto Read(CompletionToken&& token) {
+    return internal::AsyncRead<Response>(call_, std::forward<CompletionToken>(token));
+  }
+  const Status& status() const { return call_->status(); }
+  const Headers& response_headers() const { return call_->response_headers(); }
+  const Headers& response_trailers() const { return call_->response_trailers(); }
+  void Cancel() { call_->Cancel(); }
+
+ private:
+  std::shared_ptr<internal::StreamCall> call_;
 };
 
 }  // namespace connectrpc

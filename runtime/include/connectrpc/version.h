@@ -9,7 +9,7 @@ namespace connectrpc {
 inline constexpr std::string_view kVersion = "0.1.0";
 // Bumped whenever the contract between protoc-gen-connect-cpp output and this runtime changes.
 // Generated headers static_assert on it, so a mismatch is a compile error, not a crash.
-inline constexpr int kGeneratedCodeAbiVersion = 1;
+inline constexpr int kGeneratedCodeAbiVersion = 2;
 
 }  // namespace connectrpc
 

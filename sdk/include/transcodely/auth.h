@@ -42,10 +42,9 @@ class AuthHeadersInterceptor : public connectrpc::ClientInterceptor {
  public:
   explicit AuthHeadersInterceptor(RequestHeaderConfig config);
 
-  connectrpc::Status InterceptUnary(connectrpc::ClientCallInfo& info,
-                                    const google::protobuf::Message& request,
-                                    google::protobuf::Message* response,
-                                    const UnaryNext& next) override;
+  boost::asio::awaitable<connectrpc::Status> InterceptUnary(
+      connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+      google::protobuf::Message* response, const UnaryNext& next) override;
   connectrpc::Status OnStreamStart(connectrpc::ClientCallInfo& info) override;
 
  private:

@@ -61,7 +61,9 @@ struct ClientOptions {
   // Give mutating calls a UUIDv4 idempotency key when the caller set none. When false, such
   // calls carry no key and are not retried.
   bool auto_idempotency = true;
-  // Test hook: sleeps between retries and reconnections; null: std::this_thread::sleep_for.
+  // Test hook called instead of waiting between retries and reconnections. Null: retries wait on
+  // an Asio timer of the event loop (no thread blocked), blocking watches sleep their thread and
+  // asynchronous ones wait on a timer.
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 

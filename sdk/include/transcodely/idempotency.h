@@ -38,10 +38,9 @@ class IdempotencyInterceptor : public connectrpc::ClientInterceptor {
   // With `auto_generate` false, only calls that carry a caller's key get the headers.
   explicit IdempotencyInterceptor(bool auto_generate = true) : auto_generate_(auto_generate) {}
 
-  connectrpc::Status InterceptUnary(connectrpc::ClientCallInfo& info,
-                                    const google::protobuf::Message& request,
-                                    google::protobuf::Message* response,
-                                    const UnaryNext& next) override;
+  boost::asio::awaitable<connectrpc::Status> InterceptUnary(
+      connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+      google::protobuf::Message* response, const UnaryNext& next) override;
 
  private:
   bool auto_generate_;

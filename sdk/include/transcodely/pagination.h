@@ -14,15 +14,18 @@
 #ifndef TRANSCODELY_PAGINATION_H_
 #define TRANSCODELY_PAGINATION_H_
 
+#include <boost/asio/any_io_executor.hpp>
 #include <cstddef>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "connectrpc/internal/async_result.h"
 #include "connectrpc/result.h"
 
 namespace transcodely {
@@ -139,6 +142,159 @@ class Pager {
   int pages_fetched_ = 0;
   std::optional<connectrpc::Result<Item>> current_;
 };
+
+// The asynchronous form of Pager: Next() completes with the next item, its error (the last
+// element) or nullopt at the end, fetching pages on demand; no thread waits meanwhile.
+//
+//   transcodely::AsyncPager<v1::Job> jobs = client.jobs().ListAllAsync(request);
+//   while (auto job = co_await jobs.Next(boost::asio::use_awaitable)) {
+//     if (!job->ok()) { /* the error that ended the listing */ break; }
+//     use(**job);
+//   }
+//
+// The same stopping rules as Pager. One Next() at a time; the pager keeps its state alive while a
+// fetch is pending, so it may be moved or destroyed meanwhile.
+template <typename Item>
+class AsyncPager {
+ public:
+  using Page = typename Pager<Item>::Page;
+  using PageCompletion = connectrpc::internal::Completion<connectrpc::Result<Page>>;
+  // Fetches the page at `cursor`, completing on the client's event loop.
+  using AsyncFetchFunction = std::function<void(const std::string& cursor, PageCompletion done)>;
+
+  AsyncPager(boost::asio::any_io_executor executor, AsyncFetchFunction fetch,
+             std::string first_cursor = {})
+      : state_(std::make_shared<State>()) {
+    state_->executor = std::move(executor);
+    state_->fetch = std::move(fetch);
+    state_->cursor = std::move(first_cursor);
+  }
+
+  // Completion signature: void(std::optional<connectrpc::Result<Item>>).
+  template <typename CompletionToken>
+  auto Next(CompletionToken&& token) {
+    using Element = std::optional<connectrpc::Result<Item>>;
+    return connectrpc::internal::InitiateAsync<Element>(
+        state_->executor, std::forward<CompletionToken>(token),
+        [state = state_](connectrpc::internal::Completion<Element> complete) {
+          if (!state->NeedsFetch()) return complete(state->Take());
+          state->fetch(state->cursor, [state, complete = std::move(complete)](
+                                          connectrpc::Result<Page> page) mutable {
+            state->Accept(std::move(page));
+            complete(state->Take());
+          });
+        });
+  }
+
+  // Pages fetched so far (failed fetches included).
+  int pages_fetched() const { return state_->pages_fetched; }
+
+ private:
+  struct State {
+    bool NeedsFetch() const {
+      return !finished && index >= items.size() && !(started && cursor.empty());
+    }
+    void Accept(connectrpc::Result<Page> page) {
+      started = true;
+      seen_cursors.insert(cursor);
+      ++pages_fetched;
+      if (!page.ok()) {
+        error.emplace(page.status());
+        return;
+      }
+      items = std::move(page->items);
+      index = 0;
+      if (items.empty()) finished = true;
+      // A cursor already fetched would serve the same items again, forever.
+      cursor =
+          seen_cursors.count(page->next_cursor) != 0 ? std::string() : std::move(page->next_cursor);
+    }
+    std::optional<connectrpc::Result<Item>> Take() {
+      if (error) {
+        finished = true;
+        connectrpc::Status status = std::move(*error);
+        error.reset();
+        return connectrpc::Result<Item>(std::move(status));
+      }
+      if (!finished && index < items.size())
+        return connectrpc::Result<Item>(std::move(items[index++]));
+      finished = true;
+      return std::nullopt;
+    }
+
+    boost::asio::any_io_executor executor;
+    AsyncFetchFunction fetch;
+    std::string cursor;
+    std::unordered_set<std::string> seen_cursors;
+    std::vector<Item> items;
+    size_t index = 0;
+    bool started = false;
+    bool finished = false;
+    std::optional<connectrpc::Status> error;
+    int pages_fetched = 0;
+  };
+  std::shared_ptr<State> state_;
+};
+
+// Turns one List response into a page: the items of `items(response)` and `next`.
+template <typename Item, typename Response, typename Items>
+typename Pager<Item>::Page ToPage(Response& response, Items items, std::string next) {
+  typename Pager<Item>::Page page;
+  auto* repeated = items(response);
+  page.items.reserve(repeated->size());
+  for (auto& item : *repeated) page.items.push_back(std::move(item));
+  page.next_cursor = std::move(next);
+  return page;
+}
+
+// An AsyncPager over a cursor-paginated List. `call(request, done)` starts one List call whose
+// completion `done` takes connectrpc::Result<Response>.
+template <typename Item, typename Response, typename Request, typename Call, typename Items>
+AsyncPager<Item> MakeAsyncCursorPager(boost::asio::any_io_executor executor, Request request,
+                                      Call call, Items items) {
+  std::string first = request.pagination().cursor();
+  using Page = typename AsyncPager<Item>::Page;
+  return AsyncPager<Item>(
+      std::move(executor),
+      [request = std::move(request), call = std::move(call), items](
+          const std::string& cursor, typename AsyncPager<Item>::PageCompletion done) mutable {
+        Request page_request = request;
+        page_request.mutable_pagination()->set_cursor(cursor);
+        call(page_request,
+             [items, done = std::move(done)](connectrpc::Result<Response> response) mutable {
+               if (!response.ok()) return done(connectrpc::Result<Page>(response.status()));
+               std::string next = response->pagination().next_cursor();
+               done(ToPage<Item>(*response, items, std::move(next)));
+             });
+      },
+      std::move(first));
+}
+
+// An AsyncPager over a token-paginated List (VideoService/List).
+template <typename Item, typename Response, typename Request, typename Call, typename Items>
+AsyncPager<Item> MakeAsyncTokenPager(boost::asio::any_io_executor executor, Request request,
+                                     Call call, Items items) {
+  std::string first = request.has_page_token() ? request.page_token() : std::string();
+  using Page = typename AsyncPager<Item>::Page;
+  return AsyncPager<Item>(
+      std::move(executor),
+      [request = std::move(request), call = std::move(call), items](
+          const std::string& token, typename AsyncPager<Item>::PageCompletion done) mutable {
+        Request page_request = request;
+        if (token.empty()) {
+          page_request.clear_page_token();
+        } else {
+          page_request.set_page_token(token);
+        }
+        call(page_request,
+             [items, done = std::move(done)](connectrpc::Result<Response> response) mutable {
+               if (!response.ok()) return done(connectrpc::Result<Page>(response.status()));
+               std::string next = response->next_page_token();
+               done(ToPage<Item>(*response, items, std::move(next)));
+             });
+      },
+      std::move(first));
+}
 
 // A Pager over a cursor-paginated List (`pagination.cursor` / `pagination.next_cursor`).
 // `call(request)` makes one List call; `items` is the response's mutable repeated field accessor,

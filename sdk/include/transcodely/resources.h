@@ -3,11 +3,16 @@
 //
 //   for (const auto& key : client.api_keys().ListAll({})) ...
 //   transcodely::JobWatch watch = client.jobs().WatchJob("job_123");
+//
+// Every method also has an asynchronous form: the generated `<Method>Async` (any Asio completion
+// token), `ListAll*Async` (AsyncPager) and `WatchJobAsync` / `WatchVideoAsync` (AsyncWatchStream).
 #ifndef TRANSCODELY_RESOURCES_H_
 #define TRANSCODELY_RESOURCES_H_
 
+#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "connectrpc/call_options.h"
 #include "connectrpc/client.h"
@@ -35,97 +40,141 @@ struct StreamContext {
   std::shared_ptr<connectrpc::Client> stream_client;
   // Sleeps between reconnections; null: DefaultSleep().
   SleepFunction sleep;
+  // The test hook of ClientOptions::sleep (may be null): asynchronous watches call it instead of
+  // waiting on a timer.
+  SleepFunction sleep_hook;
 };
 
-class ApiKeys : public v1::APIKeyServiceClient {
+// A generated client that also keeps its connectrpc::Client, for the helpers' event loop.
+template <typename Generated>
+class Resource : public Generated {
  public:
-  using APIKeyServiceClient::APIKeyServiceClient;
+  explicit Resource(std::shared_ptr<connectrpc::Client> client)
+      : Generated(client), connect_(std::move(client)) {}
+
+ protected:
+  const boost::asio::any_io_executor& executor() const { return connect_->executor(); }
+
+  std::shared_ptr<connectrpc::Client> connect_;
+};
+
+class ApiKeys : public Resource<v1::APIKeyServiceClient> {
+ public:
+  using Resource::Resource;
   Pager<v1::APIKey> ListAll(v1::ListAPIKeysRequest request,
                             const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::APIKey> ListAllAsync(v1::ListAPIKeysRequest request,
+                                      const connectrpc::CallOptions& options = {});
 };
 
-class Apps : public v1::AppServiceClient {
+class Apps : public Resource<v1::AppServiceClient> {
  public:
-  using AppServiceClient::AppServiceClient;
+  using Resource::Resource;
   Pager<v1::App> ListAll(v1::ListAppsRequest request, const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::App> ListAllAsync(v1::ListAppsRequest request,
+                                   const connectrpc::CallOptions& options = {});
 };
 
-class Billing : public v1::BillingServiceClient {
+class Billing : public Resource<v1::BillingServiceClient> {
  public:
-  using BillingServiceClient::BillingServiceClient;
+  using Resource::Resource;
   Pager<v1::Invoice> ListAllInvoices(v1::ListInvoicesRequest request,
                                      const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Invoice> ListAllInvoicesAsync(v1::ListInvoicesRequest request,
+                                               const connectrpc::CallOptions& options = {});
 };
 
 using Health = v1::HealthServiceClient;
 
-class Jobs : public v1::JobServiceClient {
+class Jobs : public Resource<v1::JobServiceClient> {
  public:
   explicit Jobs(std::shared_ptr<connectrpc::Client> client, StreamContext streams = {});
   Pager<v1::Job> ListAll(v1::ListJobsRequest request, const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Job> ListAllAsync(v1::ListJobsRequest request,
+                                   const connectrpc::CallOptions& options = {});
   // Watches a job until its stream ends (terminal state), reconnecting on transport failures.
   JobWatch WatchJob(std::string id, WatchOptions options = {});
+  AsyncJobWatch WatchJobAsync(std::string id, WatchOptions options = {});
 
  private:
   StreamContext streams_;
 };
 
-class Memberships : public v1::MembershipServiceClient {
+class Memberships : public Resource<v1::MembershipServiceClient> {
  public:
-  using MembershipServiceClient::MembershipServiceClient;
+  using Resource::Resource;
   Pager<v1::MembershipWithUser> ListAll(v1::ListMembershipsRequest request,
                                         const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::MembershipWithUser> ListAllAsync(v1::ListMembershipsRequest request,
+                                                  const connectrpc::CallOptions& options = {});
 };
 
-class Organizations : public v1::OrganizationServiceClient {
+class Organizations : public Resource<v1::OrganizationServiceClient> {
  public:
-  using OrganizationServiceClient::OrganizationServiceClient;
+  using Resource::Resource;
   Pager<v1::Organization> ListAll(v1::ListOrganizationsRequest request,
                                   const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Organization> ListAllAsync(v1::ListOrganizationsRequest request,
+                                            const connectrpc::CallOptions& options = {});
 };
 
-class Origins : public v1::OriginServiceClient {
+class Origins : public Resource<v1::OriginServiceClient> {
  public:
-  using OriginServiceClient::OriginServiceClient;
+  using Resource::Resource;
   Pager<v1::Origin> ListAll(v1::ListOriginsRequest request,
                             const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Origin> ListAllAsync(v1::ListOriginsRequest request,
+                                      const connectrpc::CallOptions& options = {});
 };
 
-class Presets : public v1::PresetServiceClient {
+class Presets : public Resource<v1::PresetServiceClient> {
  public:
-  using PresetServiceClient::PresetServiceClient;
+  using Resource::Resource;
   Pager<v1::Preset> ListAll(v1::ListPresetsRequest request,
                             const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Preset> ListAllAsync(v1::ListPresetsRequest request,
+                                      const connectrpc::CallOptions& options = {});
 };
 
-class Users : public v1::UserServiceClient {
+class Users : public Resource<v1::UserServiceClient> {
  public:
-  using UserServiceClient::UserServiceClient;
+  using Resource::Resource;
   Pager<v1::User> ListAll(v1::ListUsersRequest request,
                           const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::User> ListAllAsync(v1::ListUsersRequest request,
+                                    const connectrpc::CallOptions& options = {});
 };
 
-class Videos : public v1::VideoServiceClient {
+class Videos : public Resource<v1::VideoServiceClient> {
  public:
   explicit Videos(std::shared_ptr<connectrpc::Client> client, StreamContext streams = {});
   // Token-paginated (page_size / page_token); page_size 0 means the server default.
   Pager<v1::Video> ListAll(v1::ListVideosRequest request,
                            const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Video> ListAllAsync(v1::ListVideosRequest request,
+                                     const connectrpc::CallOptions& options = {});
   VideoWatch WatchVideo(std::string id, WatchOptions options = {});
+  AsyncVideoWatch WatchVideoAsync(std::string id, WatchOptions options = {});
 
  private:
   StreamContext streams_;
 };
 
-class Webhooks : public v1::WebhookServiceClient {
+class Webhooks : public Resource<v1::WebhookServiceClient> {
  public:
-  using WebhookServiceClient::WebhookServiceClient;
+  using Resource::Resource;
   Pager<v1::WebhookEndpoint> ListAllWebhookEndpoints(v1::ListWebhookEndpointsRequest request,
                                                      const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::WebhookEndpoint> ListAllWebhookEndpointsAsync(
+      v1::ListWebhookEndpointsRequest request, const connectrpc::CallOptions& options = {});
   Pager<v1::Event> ListAllEvents(v1::ListEventsRequest request,
                                  const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::Event> ListAllEventsAsync(v1::ListEventsRequest request,
+                                           const connectrpc::CallOptions& options = {});
   Pager<v1::WebhookDelivery> ListAllWebhookDeliveries(v1::ListWebhookDeliveriesRequest request,
                                                       const connectrpc::CallOptions& options = {});
+  AsyncPager<v1::WebhookDelivery> ListAllWebhookDeliveriesAsync(
+      v1::ListWebhookDeliveriesRequest request, const connectrpc::CallOptions& options = {});
 };
 
 }  // namespace transcodely

@@ -7,6 +7,7 @@
 #ifndef TRANSCODELY_RETRY_H_
 #define TRANSCODELY_RETRY_H_
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 
@@ -30,17 +31,18 @@ std::chrono::milliseconds BackoffDelay(int attempt, double unit);
 
 struct RetryPolicy {
   int max_retries = 3;  // 0 disables retries
-  SleepFunction sleep;  // null: DefaultSleep()
+  // Test hook called instead of waiting; null: wait on an Asio timer of the client's event loop,
+  // which blocks no thread (the blocking API's caller just waits for the call to finish).
+  SleepFunction sleep;
 };
 
 class RetryInterceptor : public connectrpc::ClientInterceptor {
  public:
   explicit RetryInterceptor(RetryPolicy policy);
 
-  connectrpc::Status InterceptUnary(connectrpc::ClientCallInfo& info,
-                                    const google::protobuf::Message& request,
-                                    google::protobuf::Message* response,
-                                    const UnaryNext& next) override;
+  boost::asio::awaitable<connectrpc::Status> InterceptUnary(
+      connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
+      google::protobuf::Message* response, const UnaryNext& next) override;
 
  private:
   RetryPolicy policy_;

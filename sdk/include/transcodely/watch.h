@@ -13,6 +13,8 @@
 #ifndef TRANSCODELY_WATCH_H_
 #define TRANSCODELY_WATCH_H_
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -176,6 +178,132 @@ class WatchStream {
   bool has_current_ = false;
   int reconnects_ = 0;
 };
+
+// The asynchronous form of WatchStream: Next() completes with the next event, the error that
+// ended the watch (the last element), or nullopt once the server closed the stream cleanly. The
+// same heartbeat, reconnection and deadline rules; the delay before a reconnection is an Asio
+// timer on the client's event loop, so no thread waits.
+//
+//   transcodely::AsyncJobWatch watch = client.jobs().WatchJobAsync("job_123");
+//   while (auto event = co_await watch.Next(boost::asio::use_awaitable)) {
+//     if (!event->ok()) break;
+//     show((*event)->job());
+//   }
+//
+// One Next() at a time; Cancel() from any thread. The watch keeps its state alive while an
+// operation is pending.
+template <typename Response>
+class AsyncWatchStream {
+ public:
+  // Opens one connection of the watch.
+  using OpenFunction =
+      std::function<connectrpc::AsyncServerStream<Response>(const connectrpc::CallOptions&)>;
+  using Element = std::optional<connectrpc::Result<Response>>;
+
+  // `sleep` is a test hook called instead of waiting before a reconnection.
+  AsyncWatchStream(boost::asio::any_io_executor executor, OpenFunction open, WatchOptions options,
+                   SleepFunction sleep = nullptr)
+      : state_(std::make_shared<State>()) {
+    state_->executor = std::move(executor);
+    state_->open = std::move(open);
+    state_->options = std::move(options);
+    state_->sleep = std::move(sleep);
+    auto& call_options = state_->options.call_options;
+    if (!call_options.cancellation) {
+      call_options.cancellation = std::make_shared<connectrpc::CancellationToken>();
+    }
+    if (call_options.timeout) {
+      state_->deadline = std::chrono::steady_clock::now() + *call_options.timeout;
+    }
+  }
+
+  // Completion signature: void(std::optional<connectrpc::Result<Response>>).
+  template <typename CompletionToken>
+  auto Next(CompletionToken&& token) {
+    return connectrpc::internal::InitiateAsync<Element>(
+        state_->executor, std::forward<CompletionToken>(token),
+        [state = state_](connectrpc::internal::Completion<Element> complete) {
+          State::Step(state, std::move(complete));
+        });
+  }
+
+  // Ends the watch from any thread; the pending Next() completes with kCanceled.
+  void Cancel() { state_->options.call_options.cancellation->Cancel(); }
+  // Reconnections made so far.
+  int reconnects() const { return state_->reconnects; }
+
+ private:
+  struct State {
+    static void Step(const std::shared_ptr<State>& state,
+                     connectrpc::internal::Completion<Element> complete) {
+      if (state->finished) return complete(std::nullopt);
+      if (!state->reader) {
+        connectrpc::CallOptions call_options = state->options.call_options;
+        if (state->deadline) {
+          const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              *state->deadline - std::chrono::steady_clock::now());
+          if (left.count() <= 0) {
+            state->finished = true;
+            return complete(connectrpc::Result<Response>(
+                connectrpc::Status(connectrpc::Code::kDeadlineExceeded,
+                                   "transcodely: the watch's deadline was exceeded")));
+          }
+          call_options.timeout = left;
+        }
+        state->reader.emplace(state->open(call_options));
+      }
+      state->reader->Read(
+          [state, complete = std::move(complete)](std::optional<Response> response) mutable {
+            if (response) {
+              if (!state->options.include_heartbeats && IsHeartbeat(*response)) {
+                return Step(state, std::move(complete));
+              }
+              return complete(connectrpc::Result<Response>(std::move(*response)));
+            }
+            connectrpc::Status status = state->reader->status();
+            state->reader.reset();
+            if (status.ok()) {
+              state->finished = true;
+              return complete(std::nullopt);
+            }
+            const bool deadline_passed =
+                state->deadline && (status.code() == connectrpc::Code::kDeadlineExceeded ||
+                                    std::chrono::steady_clock::now() >= *state->deadline);
+            if (IsReconnectable(status) && state->reconnects < state->options.max_reconnects &&
+                !state->options.call_options.cancellation->cancelled() && !deadline_passed) {
+              ++state->reconnects;
+              const std::chrono::milliseconds delay =
+                  ReconnectDelay(state->reconnects, UniformRandom());
+              if (state->sleep) {
+                state->sleep(delay);
+                return Step(state, std::move(complete));
+              }
+              state->timer.emplace(state->executor, delay);
+              return state->timer->async_wait(
+                  [state, complete = std::move(complete)](boost::system::error_code) mutable {
+                    Step(state, std::move(complete));
+                  });
+            }
+            state->finished = true;
+            complete(connectrpc::Result<Response>(std::move(status)));
+          });
+    }
+
+    boost::asio::any_io_executor executor;
+    OpenFunction open;
+    WatchOptions options;
+    SleepFunction sleep;
+    std::optional<std::chrono::steady_clock::time_point> deadline;  // of the whole watch
+    std::optional<connectrpc::AsyncServerStream<Response>> reader;
+    std::optional<boost::asio::steady_timer> timer;
+    bool finished = false;
+    int reconnects = 0;
+  };
+  std::shared_ptr<State> state_;
+};
+
+using AsyncJobWatch = AsyncWatchStream<v1::WatchJobResponse>;
+using AsyncVideoWatch = AsyncWatchStream<v1::WatchVideoResponse>;
 
 using JobWatch = WatchStream<v1::WatchJobResponse>;
 using VideoWatch = WatchStream<v1::WatchVideoResponse>;

@@ -25,9 +25,21 @@ connectrpc::ServerStreamReader<::comments::v1::Note> NoteServiceClient::List(
   return client_->CallServerStream<::comments::v1::Note>(kNoteServiceListMethod, request, options);
 }
 
+connectrpc::AsyncServerStream<::comments::v1::Note> NoteServiceClient::ListAsync(
+    const ::comments::v1::Note& request, const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::comments::v1::Note>(kNoteServiceListMethod, request,
+                                                              options);
+}
+
 connectrpc::BidiStream<::comments::v1::Note, ::comments::v1::Note> NoteServiceClient::Watch(
     const connectrpc::CallOptions& options) {
   return client_->CallBidiStream<::comments::v1::Note, ::comments::v1::Note>(
+      kNoteServiceWatchMethod, options);
+}
+
+connectrpc::AsyncBidiStream<::comments::v1::Note, ::comments::v1::Note>
+NoteServiceClient::WatchAsync(const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::comments::v1::Note, ::comments::v1::Note>(
       kNoteServiceWatchMethod, options);
 }
 

@@ -32,10 +32,22 @@ connectrpc::BidiStream<::keywords::v1::class_, ::keywords::v1::class_> KeywordSe
       kKeywordServiceclassMethod, options);
 }
 
+connectrpc::AsyncBidiStream<::keywords::v1::class_, ::keywords::v1::class_>
+KeywordServiceClient::classAsync(const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::keywords::v1::class_, ::keywords::v1::class_>(
+      kKeywordServiceclassMethod, options);
+}
+
 connectrpc::ServerStreamReader<::keywords::v1::class_> KeywordServiceClient::co_await_(
     const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) {
   return client_->CallServerStream<::keywords::v1::class_>(kKeywordServiceco_awaitMethod, request,
                                                            options);
+}
+
+connectrpc::AsyncServerStream<::keywords::v1::class_> KeywordServiceClient::co_awaitAsync(
+    const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::keywords::v1::class_>(kKeywordServiceco_awaitMethod,
+                                                                request, options);
 }
 
 connectrpc::Status KeywordServiceHandler::delete_(connectrpc::ServerContext&,

@@ -23,15 +23,34 @@ InventoryServiceClient::StreamStockLevelChanges(const ::ln::v1::LongRequest& req
       kInventoryServiceStreamStockLevelChangesMethod, request, options);
 }
 
+connectrpc::AsyncServerStream<::ln::v1::LongResponse>
+InventoryServiceClient::StreamStockLevelChangesAsync(const ::ln::v1::LongRequest& request,
+                                                     const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::ln::v1::LongResponse>(
+      kInventoryServiceStreamStockLevelChangesMethod, request, options);
+}
+
 connectrpc::ClientStreamWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>
 InventoryServiceClient::UploadStockCounts(const connectrpc::CallOptions& options) {
   return client_->CallClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
       kInventoryServiceUploadStockCountsMethod, options);
 }
 
+connectrpc::AsyncClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+InventoryServiceClient::UploadStockCountsAsync(const connectrpc::CallOptions& options) {
+  return client_->CallClientStreamAsync<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
+      kInventoryServiceUploadStockCountsMethod, options);
+}
+
 connectrpc::BidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
 InventoryServiceClient::SynchronizeStock(const connectrpc::CallOptions& options) {
   return client_->CallBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
+      kInventoryServiceSynchronizeStockMethod, options);
+}
+
+connectrpc::AsyncBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+InventoryServiceClient::SynchronizeStockAsync(const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::ln::v1::LongRequest, ::ln::v1::LongResponse>(
       kInventoryServiceSynchronizeStockMethod, options);
 }
 
@@ -44,6 +63,12 @@ connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> InventoryServiceClient::ShortSt
     const connectrpc::CallOptions& options) {
   return client_->CallBidiStream<::ln::v1::R, ::ln::v1::R>(kInventoryServiceShortStreamMethod,
                                                            options);
+}
+
+connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> InventoryServiceClient::ShortStreamAsync(
+    const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::ln::v1::R, ::ln::v1::R>(kInventoryServiceShortStreamMethod,
+                                                                options);
 }
 
 connectrpc::Status InventoryServiceHandler::ReconcileWarehouseStockLevels(
@@ -168,14 +193,29 @@ connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> SClient::B(
   return client_->CallBidiStream<::ln::v1::R, ::ln::v1::R>(kSBMethod, options);
 }
 
+connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> SClient::BAsync(
+    const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::ln::v1::R, ::ln::v1::R>(kSBMethod, options);
+}
+
 connectrpc::ClientStreamWriter<::ln::v1::R, ::ln::v1::R> SClient::C(
     const connectrpc::CallOptions& options) {
   return client_->CallClientStream<::ln::v1::R, ::ln::v1::R>(kSCMethod, options);
 }
 
+connectrpc::AsyncClientStream<::ln::v1::R, ::ln::v1::R> SClient::CAsync(
+    const connectrpc::CallOptions& options) {
+  return client_->CallClientStreamAsync<::ln::v1::R, ::ln::v1::R>(kSCMethod, options);
+}
+
 connectrpc::ServerStreamReader<::ln::v1::R> SClient::D(const ::ln::v1::R& request,
                                                        const connectrpc::CallOptions& options) {
   return client_->CallServerStream<::ln::v1::R>(kSDMethod, request, options);
+}
+
+connectrpc::AsyncServerStream<::ln::v1::R> SClient::DAsync(const ::ln::v1::R& request,
+                                                           const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::ln::v1::R>(kSDMethod, request, options);
 }
 
 connectrpc::Status SHandler::M(connectrpc::ServerContext&, const ::ln::v1::R&, ::ln::v1::R*) {

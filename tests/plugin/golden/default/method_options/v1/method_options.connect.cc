@@ -41,6 +41,12 @@ ItemServiceClient::LegacyStream(const connectrpc::CallOptions& options) {
       kItemServiceLegacyStreamMethod, options);
 }
 
+connectrpc::AsyncClientStream<::method_options::v1::Item, ::method_options::v1::Item>
+ItemServiceClient::LegacyStreamAsync(const connectrpc::CallOptions& options) {
+  return client_->CallClientStreamAsync<::method_options::v1::Item, ::method_options::v1::Item>(
+      kItemServiceLegacyStreamMethod, options);
+}
+
 connectrpc::Status ItemServiceHandler::Get(connectrpc::ServerContext&,
                                            const ::method_options::v1::Item&,
                                            ::method_options::v1::Item*) {

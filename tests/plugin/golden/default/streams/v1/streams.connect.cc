@@ -21,15 +21,33 @@ connectrpc::ServerStreamReader<::streams::v1::Pong> StreamServiceClient::ServerS
                                                         options);
 }
 
+connectrpc::AsyncServerStream<::streams::v1::Pong> StreamServiceClient::ServerStreamAsync(
+    const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) {
+  return client_->CallServerStreamAsync<::streams::v1::Pong>(kStreamServiceServerStreamMethod,
+                                                             request, options);
+}
+
 connectrpc::ClientStreamWriter<::streams::v1::Ping, ::streams::v1::Pong>
 StreamServiceClient::ClientStream(const connectrpc::CallOptions& options) {
   return client_->CallClientStream<::streams::v1::Ping, ::streams::v1::Pong>(
       kStreamServiceClientStreamMethod, options);
 }
 
+connectrpc::AsyncClientStream<::streams::v1::Ping, ::streams::v1::Pong>
+StreamServiceClient::ClientStreamAsync(const connectrpc::CallOptions& options) {
+  return client_->CallClientStreamAsync<::streams::v1::Ping, ::streams::v1::Pong>(
+      kStreamServiceClientStreamMethod, options);
+}
+
 connectrpc::BidiStream<::streams::v1::Ping, ::streams::v1::Pong> StreamServiceClient::BidiStream(
     const connectrpc::CallOptions& options) {
   return client_->CallBidiStream<::streams::v1::Ping, ::streams::v1::Pong>(
+      kStreamServiceBidiStreamMethod, options);
+}
+
+connectrpc::AsyncBidiStream<::streams::v1::Ping, ::streams::v1::Pong>
+StreamServiceClient::BidiStreamAsync(const connectrpc::CallOptions& options) {
+  return client_->CallBidiStreamAsync<::streams::v1::Ping, ::streams::v1::Pong>(
       kStreamServiceBidiStreamMethod, options);
 }
 

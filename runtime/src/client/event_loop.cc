@@ -1,0 +1,57 @@
+// ClientLoop.
+#include "client/event_loop.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <optional>
+#include <thread>
+#include <utility>
+
+namespace connectrpc::internal {
+
+namespace asio = boost::asio;
+
+struct ClientLoop::Owned {
+  asio::io_context io_context{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread thread;
+};
+
+ClientLoop::ClientLoop(asio::any_io_executor executor) {
+  if (executor) {
+    executor_ = std::move(executor);
+    return;
+  }
+  owned_ = std::make_shared<Owned>();
+  owned_->work.emplace(owned_->io_context.get_executor());
+  executor_ = owned_->io_context.get_executor();
+  // The thread holds the io_context alive, so the loop may also end on its own thread.
+  owned_->thread = std::thread([owned = owned_] { owned->io_context.run(); });
+}
+
+ClientLoop::~ClientLoop() {
+  if (!owned_) return;
+  owned_->work.reset();
+  if (owned_->thread.get_id() == std::this_thread::get_id()) {
+    owned_->thread.detach();
+  } else {
+    owned_->thread.join();
+  }
+}
+
+bool ClientLoop::InLoopThread() const {
+  if (owned_) return owned_->thread.get_id() == std::this_thread::get_id();
+  if (const auto* io = executor_.target<asio::io_context::executor_type>()) {
+    return io->running_in_this_thread();
+  }
+  if (const auto* strand = executor_.target<asio::strand<asio::io_context::executor_type>>()) {
+    return strand->running_in_this_thread();
+  }
+  if (const auto* strand = executor_.target<asio::strand<asio::any_io_executor>>()) {
+    return strand->running_in_this_thread();
+  }
+  return false;
+}
+
+}  // namespace connectrpc::internal
