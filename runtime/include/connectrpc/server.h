@@ -31,6 +31,7 @@
 
 #include "connectrpc/codec.h"
 #include "connectrpc/method.h"
+#include "connectrpc/server_adapters.h"
 #include "connectrpc/server_call.h"
 #include "connectrpc/server_context.h"
 #include "connectrpc/server_stream.h"
@@ -127,79 +128,49 @@ class Server {
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Status (H::*fn)(ServerContext&, const Request&, Response*)) {
-    RegisterUnary<Request, Response>(
-        method, [handler = std::move(handler), fn](ServerContext& ctx, const Request& request,
-                                                   Response* response) {
-          return ((*handler).*fn)(ctx, request, response);
-        });
+    RegisterUnary<Request, Response>(method, internal::Bind(std::move(handler), fn));
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Status (H::*fn)(ServerContext&, const Request&, ServerWriter<Response>&)) {
-    RegisterServerStream<Request, Response>(
-        method, [handler = std::move(handler), fn](ServerContext& ctx, const Request& request,
-                                                   ServerWriter<Response>& writer) {
-          return ((*handler).*fn)(ctx, request, writer);
-        });
+    RegisterServerStream<Request, Response>(method, internal::Bind(std::move(handler), fn));
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Status (H::*fn)(ServerContext&, ServerReader<Request>&, Response*)) {
-    RegisterClientStream<Request, Response>(
-        method, [handler = std::move(handler), fn](ServerContext& ctx,
-                                                   ServerReader<Request>& reader,
-                                                   Response* response) {
-          return ((*handler).*fn)(ctx, reader, response);
-        });
+    RegisterClientStream<Request, Response>(method, internal::Bind(std::move(handler), fn));
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Status (H::*fn)(ServerContext&, ServerReaderWriter<Request, Response>&)) {
-    RegisterBidiStream<Request, Response>(
-        method, [handler = std::move(handler), fn](ServerContext& ctx,
-                                                   ServerReaderWriter<Request, Response>& stream) {
-          return ((*handler).*fn)(ctx, stream);
-        });
+    RegisterBidiStream<Request, Response>(method, internal::Bind(std::move(handler), fn));
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Task<Status> (H::*fn)(ServerContext&, const Request&, Response*)) {
-    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
-      Request request;
-      if (!co_await call.ReadSingle(&request)) co_return call.read_status();
-      Response response;
-      Status status = co_await ((*handler).*fn)(call.context(), request, &response);
-      if (status.ok()) co_await call.Write(response);
-      co_return status;
+    AddRoute(method, [fn = internal::Bind(std::move(handler), fn)](ServerCall& call) {
+      return internal::AsyncUnary<Request, Response>(fn, call);
     });
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Task<Status> (H::*fn)(ServerContext&, const Request&, AsyncServerWriter<Response>&)) {
-    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
-      Request request;
-      if (!co_await call.ReadSingle(&request)) co_return call.read_status();
-      AsyncServerWriter<Response> writer(call);
-      co_return co_await ((*handler).*fn)(call.context(), request, writer);
+    AddRoute(method, [fn = internal::Bind(std::move(handler), fn)](ServerCall& call) {
+      return internal::AsyncServerStream<Request, Response>(fn, call);
     });
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Task<Status> (H::*fn)(ServerContext&, AsyncServerReader<Request>&, Response*)) {
-    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
-      AsyncServerReader<Request> reader(call);
-      Response response;
-      Status status = co_await ((*handler).*fn)(call.context(), reader, &response);
-      if (status.ok()) co_await call.Write(response);
-      co_return status;
+    AddRoute(method, [fn = internal::Bind(std::move(handler), fn)](ServerCall& call) {
+      return internal::AsyncClientStream<Request, Response>(fn, call);
     });
   }
   template <typename H, typename Request, typename Response>
   void Handle(const MethodInfo& method, std::shared_ptr<H> handler,
               Task<Status> (H::*fn)(ServerContext&, AsyncServerReaderWriter<Request, Response>&)) {
-    AddRoute(method, [handler = std::move(handler), fn](ServerCall& call) -> Task<Status> {
-      AsyncServerReaderWriter<Request, Response> stream(call);
-      co_return co_await ((*handler).*fn)(call.context(), stream);
+    AddRoute(method, [fn = internal::Bind(std::move(handler), fn)](ServerCall& call) {
+      return internal::AsyncBidiStream<Request, Response>(fn, call);
     });
   }
 
@@ -207,56 +178,32 @@ class Server {
   template <typename Request, typename Response>
   void RegisterUnary(const MethodInfo& method,
                      std::function<Status(ServerContext&, const Request&, Response*)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
-      struct Messages {
-        Request request;
-        Response response;
-      };
-      auto messages = std::make_shared<Messages>();
-      if (!co_await call.ReadSingle(&messages->request)) co_return call.read_status();
-      Status status = co_await call.RunBlocking([&handler, &call, messages] {
-        return handler(call.context(), messages->request, &messages->response);
-      });
-      if (status.ok()) co_await call.Write(messages->response);
-      co_return status;
+    AddRoute(method, [fn = std::move(handler)](ServerCall& call) {
+      return internal::BlockingUnary<Request, Response>(fn, call);
     });
   }
   template <typename Request, typename Response>
   void RegisterServerStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, const Request&, ServerWriter<Response>&)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
-      auto request = std::make_shared<Request>();
-      if (!co_await call.ReadSingle(request.get())) co_return call.read_status();
-      co_return co_await call.RunBlocking([&handler, &call, request] {
-        ServerWriter<Response> writer(call);
-        return handler(call.context(), *request, writer);
-      });
+    AddRoute(method, [fn = std::move(handler)](ServerCall& call) {
+      return internal::BlockingServerStream<Request, Response>(fn, call);
     });
   }
   template <typename Request, typename Response>
   void RegisterClientStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReader<Request>&, Response*)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
-      auto response = std::make_shared<Response>();
-      Status status = co_await call.RunBlocking([&handler, &call, response] {
-        ServerReader<Request> reader(call);
-        return handler(call.context(), reader, response.get());
-      });
-      if (status.ok()) co_await call.Write(*response);
-      co_return status;
+    AddRoute(method, [fn = std::move(handler)](ServerCall& call) {
+      return internal::BlockingClientStream<Request, Response>(fn, call);
     });
   }
   template <typename Request, typename Response>
   void RegisterBidiStream(
       const MethodInfo& method,
       std::function<Status(ServerContext&, ServerReaderWriter<Request, Response>&)> handler) {
-    AddRoute(method, [handler = std::move(handler)](ServerCall& call) -> Task<Status> {
-      co_return co_await call.RunBlocking([&handler, &call] {
-        ServerReaderWriter<Request, Response> stream(call);
-        return handler(call.context(), stream);
-      });
+    AddRoute(method, [fn = std::move(handler)](ServerCall& call) {
+      return internal::BlockingBidiStream<Request, Response>(fn, call);
     });
   }
 

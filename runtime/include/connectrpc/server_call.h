@@ -44,7 +44,7 @@ class ServerCall {
   // Fails fast with kResourceExhausted when the pool's queue is full, kUnavailable when the job
   // waited too long for a thread; returns the cancellation status if the call is cancelled
   // first (the job still runs to its end, and what it writes is dropped).
-  virtual Task<Status> RunBlocking(std::function<Status()> body) = 0;
+  virtual Task<Status> RunBlocking(std::function<Status()>&& body) = 0;
   virtual bool BlockingRead(google::protobuf::Message* message) = 0;
   virtual bool BlockingWrite(const google::protobuf::Message& message) = 0;
   virtual bool BlockingSendHeaders() = 0;

@@ -39,7 +39,7 @@ Headers ToHeaders(const RequestFields& fields) {
 }
 
 // Writes an HTTP-level rejection (no route, wrong method or content type).
-Task<void> WriteRejection(ServerCore& core, ServerExchange& exchange, HttpRejection rejection) {
+Task<void> WriteRejection(ServerCore& core, ServerExchange& exchange, HttpRejection& rejection) {
   exchange.SetStatus(rejection.http_status);
   exchange.AddHeader("content-type", rejection.content_type);
   Headers extra = std::move(rejection.headers);
@@ -146,7 +146,7 @@ Task<void> CallState::Run() {
   }
   if (!runtime_error_.ok()) status = runtime_error_;
   if (cancelled()) status = cancel_status();
-  co_await Finish(std::move(status));
+  co_await Finish(status);
   if (deadline_timer_) deadline_timer_->cancel();
   if (exchange_ != nullptr) exchange_->SetObserver(nullptr);
   exchange_ = nullptr;
@@ -321,7 +321,8 @@ Task<bool> CallState::SendHeaders() {
   co_return e == ExchangeError::kNone;
 }
 
-Task<void> CallState::Finish(Status status) {
+Task<void> CallState::Finish(const Status& final_status) {
+  Status status = final_status;
   co_await WaitForWrites();
   if (finished_ || exchange_ == nullptr) co_return;
   finished_ = true;
@@ -332,7 +333,7 @@ Task<void> CallState::Finish(Status status) {
   co_await exchange_->Write(/*last=*/true);
 }
 
-Task<Status> CallState::RunBlocking(std::function<Status()> body) {
+Task<Status> CallState::RunBlocking(std::function<Status()>&& body) {
   if (cancelled()) co_return cancel_status();
   if (!core_->pool) co_return Status(Code::kUnavailable, "the server is not running");
   Materialize();
@@ -391,7 +392,7 @@ Task<Status> CallState::RunBlocking(std::function<Status()> body) {
   co_return cancel_status();
 }
 
-bool CallState::FromPoolThread(std::function<Task<bool>()> op) {
+bool CallState::FromPoolThread(std::function<Task<bool>()>&& op) {
   if (cancelled()) return false;
   struct Waiter {
     std::mutex mu;
@@ -455,14 +456,15 @@ Task<void> ServeExchange(const std::shared_ptr<ServerCore>& core, ServerExchange
   const ServerProtocol& protocol = ProtocolFor(head);
   const Route* route = core->FindRoute(head.path);
   if (route == nullptr) {
-    co_await WriteRejection(*core, exchange, protocol.NotFound(head));
+    HttpRejection not_found = protocol.NotFound(head);
+    co_await WriteRejection(*core, exchange, not_found);
     co_return;
   }
   HttpRejection rejection;
   std::unique_ptr<ServerProtocolCall> protocol_call =
       protocol.StartCall(head, route->method, core->protocol_options, &rejection);
   if (protocol_call == nullptr) {
-    co_await WriteRejection(*core, exchange, std::move(rejection));
+    co_await WriteRejection(*core, exchange, rejection);
     co_return;
   }
   const size_t in_flight = core->calls_in_flight.fetch_add(1, std::memory_order_relaxed);

@@ -52,7 +52,7 @@ class CallState final : public ServerCall,
   Task<bool> Write(const google::protobuf::Message& message) override;
   Task<bool> SendHeaders() override;
   const Status& read_status() const override { return runtime_error_; }
-  Task<Status> RunBlocking(std::function<Status()> body) override;
+  Task<Status> RunBlocking(std::function<Status()>&& body) override;
   bool BlockingRead(google::protobuf::Message* message) override;
   bool BlockingWrite(const google::protobuf::Message& message) override;
   bool BlockingSendHeaders() override;
@@ -88,10 +88,10 @@ class CallState final : public ServerCall,
   // Adds ServerOptions::decorate_response's headers once; false if it threw.
   bool Decorate();
   Task<bool> PrepareStreamHead();
-  Task<void> Finish(Status status);
+  Task<void> Finish(const Status& final_status);
   Task<void> WaitForWrites();
   // Runs `op` on the I/O thread from a pool thread and waits for its result.
-  bool FromPoolThread(std::function<Task<bool>()> op);
+  bool FromPoolThread(std::function<Task<bool>()>&& op);
 
   std::shared_ptr<ServerCore> core_;
   ServerExchange* exchange_;  // null once the call has let go of the connection

@@ -29,9 +29,12 @@ asio::awaitable<Status> Attempt(std::shared_ptr<ClientCore> core, const MethodIn
   Result<std::shared_ptr<UnaryCall>> call =
       UnaryCall::Prepare(core, method, std::move(headers), options, request, response);
   if (!call.ok()) co_return call.status();
+  // A named initiation: GCC 12 destroys temporaries of a co_await expression twice.
+  auto initiation = [call = *call](auto handler) {
+    call->Start(Completion<Status>(std::move(handler)));
+  };
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Status)>(
-      [call = *call](auto handler) { call->Start(Completion<Status>(std::move(handler))); },
-      asio::use_awaitable);
+      initiation, asio::use_awaitable);
 }
 
 asio::awaitable<Status> RunChain(std::shared_ptr<ClientCore> core, MethodInfo method,

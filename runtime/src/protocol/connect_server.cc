@@ -173,12 +173,6 @@ class ConnectServerCall final : public ServerProtocolCall {
   }
 
   Status FinishInput() override {
-    if (streaming_) {
-      if (offset_ < input_.size()) {
-        return Status(Code::kInvalidArgument, "request stream ends inside a message frame");
-      }
-      return Status();
-    }
     input_complete_ = true;
     return Status();
   }
@@ -298,9 +292,18 @@ class ConnectServerCall final : public ServerProtocolCall {
     return Next::kMessage;
   }
 
+  // kNeedMore, or an error once the body has ended with a partial frame buffered.
+  Next NeedMore(size_t available, Status* error) const {
+    if (input_complete_ && available > 0) {
+      *error = Status(Code::kInvalidArgument, "request stream ends inside a message frame");
+      return Next::kError;
+    }
+    return Next::kNeedMore;
+  }
+
   Next NextEnvelope(std::string_view* message, Status* error) {
     const size_t available = input_.size() - offset_;
-    if (available < kEnvelopeHeaderSize) return Next::kNeedMore;
+    if (available < kEnvelopeHeaderSize) return NeedMore(available, error);
     const auto* p = reinterpret_cast<const uint8_t*>(input_.data() + offset_);
     const uint8_t flags = p[0];
     const size_t length = (size_t{p[1]} << 24) | (size_t{p[2]} << 16) | (size_t{p[3]} << 8) | p[4];
@@ -312,7 +315,7 @@ class ConnectServerCall final : public ServerProtocolCall {
       *error = TooLarge(length);
       return Next::kError;
     }
-    if (available < kEnvelopeHeaderSize + length) return Next::kNeedMore;
+    if (available < kEnvelopeHeaderSize + length) return NeedMore(available, error);
     if (flags & kEnvelopeEndStream) {
       *error = Status(Code::kInvalidArgument, "request stream carries an end-stream frame");
       return Next::kError;

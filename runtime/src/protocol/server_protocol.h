@@ -52,8 +52,8 @@ class ServerProtocolCall {
   enum class Next { kMessage, kNeedMore, kError };
   virtual std::string& input() = 0;
   virtual Next NextMessage(std::string_view* message, Status* error) = 0;
-  // The body has ended: an error if it ended inside a message, else OK. For protocols whose
-  // unary request is the whole body, this is where the message becomes available to NextMessage.
+  // The body has ended. NextMessage then yields what is left, fails if the body ended inside a
+  // message, and for protocols whose unary request is the whole body, yields that message.
   virtual Status FinishInput() = 0;
   // True when the request carries no body to read (e.g. Connect GET: the message is in the URL).
   virtual bool body_free() const = 0;

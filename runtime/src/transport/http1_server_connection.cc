@@ -501,14 +501,18 @@ class Http1Connection final : public Connection, public ServerExchange {
         if (ec && ec != http::error::need_more) {
           head_deadline_armed_ = false;
           io_deadline_ = Clock::time_point::max();
+          int status = 400;
+          std::string message;
           if (head_.error) {
-            co_await WriteFramingError(head_.error->status, head_.error->message);
+            status = head_.error->status;
+            message = head_.error->message;
           } else if (ec == http::error::header_limit) {
-            co_await WriteFramingError(431, StrCat("the request head exceeds ",
-                                                   host_.limits().max_header_bytes, " bytes"));
+            status = 431;
+            message = StrCat("the request head exceeds ", host_.limits().max_header_bytes, " bytes");
           } else {
-            co_await WriteFramingError(400, StrCat("malformed HTTP request: ", ec.message()));
+            message = StrCat("malformed HTTP request: ", ec.message());
           }
+          co_await WriteFramingError(status, message);
           co_return false;
         }
       }
