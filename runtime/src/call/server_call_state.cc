@@ -284,7 +284,8 @@ Task<bool> CallState::PrepareStreamHead() {
 }
 
 Task<bool> CallState::Write(const google::protobuf::Message& message) {
-  if (finished_ || exchange_ == nullptr || cancelled()) co_return false;
+  // After a request error (decode, limit) the call's result is that error: nothing else is sent.
+  if (finished_ || exchange_ == nullptr || cancelled() || !runtime_error_.ok()) co_return false;
   if (!protocol_->streams_response()) {
     if (has_unary_response_) co_return false;
     if (Status s = protocol_->EncodeMessage(message, &unary_response_); !s.ok()) {

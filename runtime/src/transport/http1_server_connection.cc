@@ -553,17 +553,27 @@ class Http1Connection final : public Connection, public ServerExchange {
     keep_alive_ = parser_->keep_alive();
   }
 
-  // Consumes what is left of the request body if it is already buffered; false if the body is
-  // not complete (the connection then cannot be reused).
-  bool DrainBufferedBody() {
-    if (parser_->body_done()) return true;
-    if (begin_ < end_) {
-      error_code ec;
-      parser_->SetBodySink(nullptr, 0);
-      begin_ += parser_->put(asio::buffer(buffer_.data() + begin_, end_ - begin_), ec);
-      if (ec && ec != http::error::need_more) return false;
+  // Reads and discards what is left of the request body (a handler that answered without
+  // reading it all), within the body limit; false if the connection cannot be reused. Closing
+  // with unread bytes would reset the connection under a client still sending its body.
+  awaitable<bool> DrainBody() {
+    const size_t max_drain = host_.limits().max_request_body_bytes;
+    size_t drained = 0;
+    while (!parser_->body_done()) {
+      if (begin_ < end_) {
+        error_code ec;
+        parser_->SetBodySink(nullptr, 0);
+        const size_t used = parser_->put(asio::buffer(buffer_.data() + begin_, end_ - begin_), ec);
+        begin_ += used;
+        drained += used;
+        if (ec && ec != http::error::need_more) co_return false;
+        if (parser_->body_done()) break;
+      }
+      if (drained > max_drain) co_return false;
+      const ExchangeError e = co_await ReadMore(kBodyBufferBytes, host_.limits().idle_timeout);
+      if (e != ExchangeError::kNone) co_return false;
     }
-    return parser_->body_done();
+    co_return true;
   }
 
   awaitable<void> Serve() {
@@ -579,8 +589,9 @@ class Http1Connection final : public Connection, public ServerExchange {
       idle_ = false;
       PrepareRequest();
       co_await host_.exchange_handler().Serve(*this);
-      if (!response_done_ || !keep_alive_ || cancelled_ || host_.draining()) co_return;
-      if (!DrainBufferedBody()) co_return;
+      if (!response_done_ || cancelled_ || read_cancelled_) co_return;
+      const bool drained = co_await DrainBody();
+      if (!drained || !keep_alive_ || host_.draining()) co_return;
     }
   }
 
