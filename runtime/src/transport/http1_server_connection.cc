@@ -506,6 +506,9 @@ class Http1Connection final : public Connection, public ServerExchange {
           if (head_.error) {
             status = head_.error->status;
             message = head_.error->message;
+          } else if ((ec == http::error::bad_transfer_encoding && head_.saw_content_length) ||
+                     (ec == http::error::bad_content_length && head_.saw_transfer_encoding)) {
+            message = "both Transfer-Encoding and Content-Length are present";
           } else if (ec == http::error::header_limit) {
             status = 431;
             message = StrCat("the request head exceeds ", host_.limits().max_header_bytes, " bytes");
