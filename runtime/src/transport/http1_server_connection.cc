@@ -592,7 +592,9 @@ class Http1Connection final : public Connection, public ServerExchange {
       idle_ = false;
       PrepareRequest();
       co_await host_.exchange_handler().Serve(*this);
-      if (!response_done_ || cancelled_ || read_cancelled_) co_return;
+      // A cancelled read (a call's deadline) already cleared keep_alive_ if the body was cut
+      // short; with the body complete, the connection stays usable, as its response promised.
+      if (!response_done_ || cancelled_) co_return;
       const bool drained = co_await DrainBody();
       if (!drained || !keep_alive_ || host_.draining()) co_return;
     }
