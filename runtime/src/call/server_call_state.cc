@@ -168,7 +168,6 @@ Task<CallState::Raw> CallState::NextRaw(std::string_view* message) {
     Status error;
     switch (protocol_->NextMessage(message, &error)) {
       case ServerProtocolCall::Next::kMessage:
-        ++messages_read_;
         co_return Raw::kMessage;
       case ServerProtocolCall::Next::kError:
         Fail(std::move(error));

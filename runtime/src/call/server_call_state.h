@@ -113,7 +113,6 @@ class CallState final : public ServerCall,
 
   Status runtime_error_;  // decode errors, limits: override the handler's status
   bool body_ended_ = false;
-  size_t messages_read_ = 0;
   std::string unary_response_;
   bool has_unary_response_ = false;
   bool decorated_ = false;

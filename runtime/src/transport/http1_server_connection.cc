@@ -110,8 +110,6 @@ class RequestParser final : public http::basic_parser<true> {
     room_ = room;
   }
   bool body_done() const { return body_done_; }
-  bool saw_body_bytes() const { return saw_body_bytes_; }
-  void clear_saw_body_bytes() { saw_body_bytes_ = false; }
 
  private:
   uint32_t Append(std::string_view s) {
@@ -201,7 +199,6 @@ class RequestParser final : public http::basic_parser<true> {
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
 
   size_t Take(boost::beast::string_view body) {
-    saw_body_bytes_ = true;
     if (sink_ == nullptr) return body.size();
     const size_t n = std::min(body.size(), room_);
     sink_->append(body.data(), n);
@@ -210,9 +207,7 @@ class RequestParser final : public http::basic_parser<true> {
   }
 
   size_t on_body_impl(boost::beast::string_view body, error_code&) override { return Take(body); }
-  void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, error_code&) override {
-    saw_body_bytes_ = true;
-  }
+  void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, error_code&) override {}
   size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body,
                             error_code&) override {
     return Take(body);
@@ -223,7 +218,6 @@ class RequestParser final : public http::basic_parser<true> {
   std::string* sink_ = nullptr;
   size_t room_ = 0;
   bool body_done_ = false;
-  bool saw_body_bytes_ = false;
 };
 
 // Strips the scheme and authority of an absolute-form target (RFC 9112 §3.2.2).
@@ -233,8 +227,7 @@ std::string_view OriginForm(std::string_view target) {
   if (scheme_end == std::string_view::npos) return target;
   const size_t path = target.find_first_of("/?", scheme_end + 3);
   if (path == std::string_view::npos) return "/";
-  if (target[path] == '?') return target.substr(path - 0);  // "?q" without a path: keep the query
-  return target.substr(path);
+  return target.substr(path);  // "/path?q", or "?q" (no path: answered 404)
 }
 
 template <typename Stream>
@@ -316,7 +309,6 @@ class Http1Connection final : public Connection, public ServerExchange {
           co_return ExchangeError::kNone;
         }
         if (out->size() > before) co_return ExchangeError::kNone;
-        if (out->size() - before == max_bytes && max_bytes > 0) co_return ExchangeError::kNone;
         if (used > 0 && begin_ < end_) continue;
       }
       const ExchangeError e = co_await ReadMore(kBodyBufferBytes, host_.limits().idle_timeout);
