@@ -1,5 +1,5 @@
 // The Connect protocol's wire rules: content types, timeouts, error and end-stream JSON, GET
-// queries, compression negotiation and base64.
+// queries and compression negotiation (base64, percent-encoding and JSON strings: util/).
 #include "connectrpc/protocol_connect.h"
 
 #include <algorithm>
@@ -12,6 +12,10 @@
 
 #include "connectrpc/code.h"
 #include "connectrpc/compression.h"
+#include "util/ascii.h"
+#include "util/base64.h"
+#include "util/json_string.h"
+#include "util/percent_encoding.h"
 
 namespace connectrpc::protocol {
 namespace {
@@ -21,28 +25,14 @@ namespace json = boost::json;
 constexpr std::string_view kTypeUrlPrefixSeparator = "/";
 constexpr size_t kMaxBodySnippet = 256;
 
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using internal::AsciiEqualsIgnoreCase;
+using internal::AsciiToLower;
+using internal::TrimOptionalWhitespace;
 
 std::string Lowercase(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
+  for (char& c : out) c = AsciiToLower(c);
   return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLowerAscii(a[i]) != ToLowerAscii(b[i])) return false;
-  }
-  return true;
-}
-
-bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view TrimOws(std::string_view s) {
-  while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 std::string_view TrimWhitespace(std::string_view s) {
@@ -50,89 +40,6 @@ std::string_view TrimWhitespace(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// ---------------------------------------------------------------------------------------------
-// UTF-8 and JSON string escaping.
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if the bytes there are invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  const size_t left = s.size() - i;
-  auto cont = [&](size_t k) { return k < s.size() && (byte(k) & 0xc0) == 0x80; };
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) return (left >= 2 && cont(i + 1)) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (left < 3 || !cont(i + 1) || !cont(i + 2)) return 0;
-    const unsigned char c1 = byte(i + 1);
-    if (c == 0xe0 && c1 < 0xa0) return 0;  // overlong
-    if (c == 0xed && c1 > 0x9f) return 0;  // UTF-16 surrogate
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (left < 4 || !cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
-    const unsigned char c1 = byte(i + 1);
-    if (c == 0xf0 && c1 < 0x90) return 0;  // overlong
-    if (c == 0xf4 && c1 > 0x8f) return 0;  // beyond U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-// Appends `s` as a quoted JSON string. Control characters are escaped, valid UTF-8 passes through
-// unchanged, and invalid UTF-8 bytes become U+FFFD so that the output is always valid JSON.
-void WriteJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8SequenceLength(s, i);
-      if (n == 0) {
-        out->append("\xef\xbf\xbd");
-        ++i;
-      } else {
-        out->append(s.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out->push_back('"');
 }
 
 std::string ToStdString(const json::string& s) { return std::string(s.data(), s.size()); }
@@ -144,10 +51,10 @@ void AppendErrorJson(const Status& status, std::string* out) {
   // An OK status is never sent as an error; write "unknown" rather than the invalid "ok".
   const Code code = status.ok() ? Code::kUnknown : status.code();
   out->append("{\"code\":");
-  WriteJsonString(CodeName(code), out);
+  internal::AppendJsonString(CodeName(code), out);
   if (!status.message().empty()) {
     out->append(",\"message\":");
-    WriteJsonString(status.message(), out);
+    internal::AppendJsonString(status.message(), out);
   }
   if (!status.details().empty()) {
     out->append(",\"details\":[");
@@ -156,9 +63,9 @@ void AppendErrorJson(const Status& status, std::string* out) {
       if (!first) out->push_back(',');
       first = false;
       out->append("{\"type\":");
-      WriteJsonString(detail.type, out);
+      internal::AppendJsonString(detail.type, out);
       out->append(",\"value\":");
-      WriteJsonString(Base64Encode(detail.value), out);
+      internal::AppendJsonString(Base64Encode(detail.value), out);
       if (!detail.debug_json.empty()) {
         out->append(",\"debug\":");
         out->append(detail.debug_json);
@@ -314,13 +221,13 @@ void AppendMetadataJson(const Headers& headers, std::string* out) {
   for (const auto& [key, values] : groups) {
     if (!first_key) out->push_back(',');
     first_key = false;
-    WriteJsonString(key, out);
+    internal::AppendJsonString(key, out);
     out->append(":[");
     bool first_value = true;
     for (std::string_view value : values) {
       if (!first_value) out->push_back(',');
       first_value = false;
-      WriteJsonString(value, out);
+      internal::AppendJsonString(value, out);
     }
     out->push_back(']');
   }
@@ -331,106 +238,6 @@ Status EndStreamError(std::string_view why) {
   return Status(Code::kInternal, "protocol error: invalid end-stream message: " + std::string(why));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Percent encoding.
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string PercentEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (IsUnreserved(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes; '+' becomes a space when `plus_is_space` (form encoding).
-std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = HexValue(s[i + 1]);
-      const int lo = HexValue(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>((hi << 4) | lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Base64.
-
-constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64EncodeWith(std::string_view bytes, const char* alphabet) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  const auto b = [&](size_t k) {
-    return static_cast<uint32_t>(static_cast<unsigned char>(bytes[k]));
-  };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t n = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    out.push_back(alphabet[(n >> 6) & 63]);
-    out.push_back(alphabet[n & 63]);
-  }
-  const size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const uint32_t n = b(i) << 16;
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-  } else if (rest == 2) {
-    const uint32_t n = (b(i) << 16) | (b(i + 1) << 8);
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    out.push_back(alphabet[(n >> 6) & 63]);
-  }
-  return out;
-}
-
-// Maps both alphabets ('+' and '-' are 62, '/' and '_' are 63); -1 for anything else.
-constexpr std::array<int8_t, 256> MakeDecodeTable() {
-  std::array<int8_t, 256> table{};
-  for (auto& entry : table) entry = -1;
-  for (int i = 0; i < 64; ++i) {
-    table[static_cast<unsigned char>(kStdAlphabet[i])] = static_cast<int8_t>(i);
-    table[static_cast<unsigned char>(kUrlAlphabet[i])] = static_cast<int8_t>(i);
-  }
-  return table;
-}
-constexpr std::array<int8_t, 256> kDecodeTable = MakeDecodeTable();
-
 }  // namespace
 
 // -----------------------------------------------------------------------------------------------
@@ -440,7 +247,7 @@ std::optional<ContentType> ParseContentType(std::string_view value) {
   if (const size_t semicolon = value.find(';'); semicolon != std::string_view::npos) {
     value = value.substr(0, semicolon);
   }
-  const std::string media_type = Lowercase(TrimOws(value));
+  const std::string media_type = Lowercase(TrimOptionalWhitespace(value));
   constexpr std::string_view kApplication = "application/";
   constexpr std::string_view kConnectPrefix = "connect+";
   if (media_type.size() <= kApplication.size() ||
@@ -597,12 +404,12 @@ std::string BuildGetQuery(std::string_view codec, std::string_view compression,
   if (use_base64) out += "&base64=1";
   if (compressed) {
     out += "&compression=";
-    out += PercentEncode(compression);
+    out += internal::PercentEncode(compression);
   }
   out += "&encoding=";
-  out += PercentEncode(codec);
+  out += internal::PercentEncode(codec);
   out += "&message=";
-  out += use_base64 ? Base64UrlEncode(message) : PercentEncode(message);
+  out += use_base64 ? Base64UrlEncode(message) : internal::PercentEncode(message);
   return out;
 }
 
@@ -620,14 +427,14 @@ Result<GetQuery> ParseGetQuery(std::string_view query) {
     const std::string_view raw_key = pair.substr(0, eq);
     const std::string_view raw_value =
         (eq == std::string_view::npos) ? std::string_view() : pair.substr(eq + 1);
-    std::optional<std::string> key = PercentDecode(raw_key, /*plus_is_space=*/true);
+    std::optional<std::string> key = internal::PercentDecode(raw_key, /*plus_is_space=*/true);
     if (!key) return Status(Code::kInvalidArgument, "invalid percent-encoding in GET query");
     // As in url.Values.Get, the first occurrence of a parameter wins.
     if (*key == "message") {
       if (!raw_message) raw_message = raw_value;
       continue;
     }
-    std::optional<std::string> value = PercentDecode(raw_value, /*plus_is_space=*/true);
+    std::optional<std::string> value = internal::PercentDecode(raw_value, /*plus_is_space=*/true);
     if (!value) {
       return Status(Code::kInvalidArgument,
                     "invalid percent-encoding in GET query parameter \"" + *key + "\"");
@@ -652,14 +459,14 @@ Result<GetQuery> ParseGetQuery(std::string_view query) {
   if (base64) {
     // The base64 alphabets contain no space, so a literal '+' is kept: it can only be a
     // standard-alphabet digit from a client that did not escape it.
-    std::optional<std::string> text = PercentDecode(*raw_message, /*plus_is_space=*/false);
+    std::optional<std::string> text = internal::PercentDecode(*raw_message, /*plus_is_space=*/false);
     std::optional<std::string> bytes = text ? Base64Decode(*text) : std::nullopt;
     if (!bytes) {
       return Status(Code::kInvalidArgument, "invalid base64 in GET query \"message\" parameter");
     }
     result.message = std::move(*bytes);
   } else {
-    std::optional<std::string> text = PercentDecode(*raw_message, /*plus_is_space=*/true);
+    std::optional<std::string> text = internal::PercentDecode(*raw_message, /*plus_is_space=*/true);
     if (!text) {
       return Status(Code::kInvalidArgument,
                     "invalid percent-encoding in GET query \"message\" parameter");
@@ -674,7 +481,7 @@ Result<GetQuery> ParseGetQuery(std::string_view query) {
 
 std::string_view NegotiateResponseEncoding(std::string_view request_encoding,
                                            std::string_view accept) {
-  const std::string_view requested = TrimOws(request_encoding);
+  const std::string_view requested = TrimOptionalWhitespace(request_encoding);
   if (!requested.empty() && FindCompressor(Lowercase(requested)) != nullptr) {
     return kGzipEncoding;
   }
@@ -685,14 +492,14 @@ std::string_view NegotiateResponseEncoding(std::string_view request_encoding,
     if (const size_t semicolon = token.find(';'); semicolon != std::string_view::npos) {
       token = token.substr(0, semicolon);  // q-values are ignored
     }
-    token = TrimOws(token);
-    if (EqualsIgnoreCase(token, kGzipEncoding)) return kGzipEncoding;
-    if (EqualsIgnoreCase(token, kIdentityEncoding)) return kIdentityEncoding;
+    token = TrimOptionalWhitespace(token);
+    if (AsciiEqualsIgnoreCase(token, kGzipEncoding)) return kGzipEncoding;
+    if (AsciiEqualsIgnoreCase(token, kIdentityEncoding)) return kIdentityEncoding;
   }
   return kIdentityEncoding;
 }
 
-bool IsReservedHeader(std::string_view lowercase_key) {
+bool IsReservedHeader(std::string_view key) {
   static constexpr std::array<std::string_view, 11> kReserved = {
       "content-type",
       "content-length",
@@ -706,46 +513,24 @@ bool IsReservedHeader(std::string_view lowercase_key) {
       "upgrade",
       "keep-alive",
   };
-  const std::string key = Lowercase(lowercase_key);
-  if (std::find(kReserved.begin(), kReserved.end(), key) != kReserved.end()) return true;
-  return key.rfind("connect-", 0) == 0;
+  for (std::string_view reserved : kReserved) {
+    if (AsciiEqualsIgnoreCase(key, reserved)) return true;
+  }
+  return internal::AsciiStartsWithIgnoreCase(key, "connect-");
 }
 
-// -----------------------------------------------------------------------------------------------
-// Base64.
+// Base64 and JSON strings: the protocol's public names for the general helpers in util/.
 
-std::string Base64Encode(std::string_view bytes) { return Base64EncodeWith(bytes, kStdAlphabet); }
+std::string Base64Encode(std::string_view bytes) { return internal::Base64Encode(bytes); }
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  return Base64EncodeWith(bytes, kUrlAlphabet);
-}
+std::string Base64UrlEncode(std::string_view bytes) { return internal::Base64UrlEncode(bytes); }
 
 std::optional<std::string> Base64Decode(std::string_view text) {
-  size_t padding = 0;
-  while (padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-  if (padding > 2) return std::nullopt;
-  if (padding > 0 && text.size() % 4 != 0) return std::nullopt;
-  const std::string_view data = text.substr(0, text.size() - padding);
-  const size_t tail = data.size() % 4;
-  if (tail == 1) return std::nullopt;
-  if (padding > 0 && tail + padding != 4) return std::nullopt;
-  std::string out;
-  out.reserve(data.size() / 4 * 3 + 2);
-  uint32_t accumulator = 0;
-  int bits = 0;
-  for (char c : data) {
-    const int8_t v = kDecodeTable[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
-    accumulator = (accumulator << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((accumulator >> bits) & 0xff));
-    }
-  }
-  return out;
+  return internal::Base64Decode(text);
 }
 
-void AppendJsonString(std::string_view text, std::string* out) { WriteJsonString(text, out); }
+void AppendJsonString(std::string_view text, std::string* out) {
+  internal::AppendJsonString(text, out);
+}
 
 }  // namespace connectrpc::protocol

@@ -76,8 +76,8 @@ std::string_view NegotiateResponseEncoding(std::string_view request_encoding,
                                            std::string_view accept);
 
 // True for headers the protocol owns (content-type, content-length, connect-*, ...), which user
-// metadata must not set or see as custom metadata.
-bool IsReservedHeader(std::string_view lowercase_key);
+// metadata must not set or see as custom metadata. `key` may be in any case.
+bool IsReservedHeader(std::string_view key);
 
 // Appends `text` as a JSON string literal, quotes included. Control characters are escaped and
 // invalid UTF-8 becomes U+FFFD, so the output is always valid JSON.

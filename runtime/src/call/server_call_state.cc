@@ -26,12 +26,6 @@ constexpr size_t kBodyReadChunk = 64u << 10;
 
 Status InternalError() { return Status(Code::kInternal, "internal error"); }
 
-// Waits about `duration` on the I/O thread (for the rare waits on an in-flight write).
-Task<void> Pause(const asio::any_io_executor& executor, std::chrono::milliseconds duration) {
-  asio::steady_timer timer(executor, duration);
-  co_await timer.async_wait(kUseTuple);
-}
-
 Headers ToHeaders(const RequestFields& fields) {
   Headers headers;
   for (const HeaderField& field : fields.fields()) headers.Add(field.name, field.value);
@@ -265,8 +259,18 @@ bool CallState::Decorate() {
 
 Task<void> CallState::WaitForWrites() {
   // A write started by an abandoned blocking handler may still be in flight; it ends within the
-  // transport's write timeout.
-  while (writing_) co_await Pause(executor_, std::chrono::milliseconds(1));
+  // transport's write timeout, and EndWrite wakes this wait.
+  while (writing_) {
+    if (!writes_done_) writes_done_.emplace(executor_);
+    writes_done_->expires_at(asio::steady_timer::time_point::max());
+    auto [ec] = co_await writes_done_->async_wait(kUseTuple);
+    (void)ec;  // cancelled by EndWrite (or by another waiter re-arming): check again
+  }
+}
+
+void CallState::EndWrite() {
+  writing_ = false;
+  if (writes_done_) writes_done_->cancel();
 }
 
 Task<bool> CallState::PrepareStreamHead() {
@@ -303,7 +307,7 @@ Task<bool> CallState::Write(const google::protobuf::Message& message) {
   }
   writing_ = true;
   const ExchangeError e = co_await exchange_->Write(/*last=*/false);
-  writing_ = false;
+  EndWrite();
   if (e != ExchangeError::kNone) {
     CancelCall(Status(Code::kCanceled, "the client went away"));
     co_return false;
@@ -317,7 +321,7 @@ Task<bool> CallState::SendHeaders() {
   if (exchange_->head_sent()) co_return true;
   writing_ = true;
   const ExchangeError e = co_await exchange_->Write(/*last=*/false);
-  writing_ = false;
+  EndWrite();
   co_return e == ExchangeError::kNone;
 }
 

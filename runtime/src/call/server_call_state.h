@@ -89,7 +89,9 @@ class CallState final : public ServerCall,
   bool Decorate();
   Task<bool> PrepareStreamHead();
   Task<void> Finish(const Status& final_status);
+  // Waits until no write started by Write or SendHeaders is in flight.
   Task<void> WaitForWrites();
+  void EndWrite();
   // Runs `op` on the I/O thread from a pool thread and waits for its result.
   bool FromPoolThread(std::function<Task<bool>()>&& op);
 
@@ -118,6 +120,7 @@ class CallState final : public ServerCall,
   bool decorated_ = false;
   bool decorate_failed_ = false;
   bool writing_ = false;
+  std::optional<boost::asio::steady_timer> writes_done_;  // WaitForWrites' wait
   bool finished_ = false;
 
   // Cancellation: the code is published last, so a reader that sees it also sees the message.

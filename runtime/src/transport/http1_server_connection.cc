@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -220,6 +221,45 @@ class RequestParser final : public http::basic_parser<true> {
   bool body_done_ = false;
 };
 
+// The storage a connection uses while it serves a request: its read buffer, the request head's
+// text and fields, the response head and body. Between requests a plain-TCP connection hands it
+// to its I/O thread's pool (a connection lives on one thread), so an idle keep-alive connection
+// holds none of it and a busy loop cycles a few warm sets instead of allocating per request.
+struct ExchangeStorage {
+  std::string read_buffer;
+  std::string head_arena;
+  std::vector<std::array<uint32_t, 4>> field_offsets;
+  std::vector<HeaderField> fields;
+  std::string response_fields;
+  std::string response_body;
+};
+
+class ExchangeStoragePool {
+ public:
+  static ExchangeStoragePool& ForThisThread() {
+    thread_local ExchangeStoragePool pool;
+    return pool;
+  }
+  ExchangeStorage Take() {
+    if (free_.empty()) return {};
+    ExchangeStorage storage = std::move(free_.back());
+    free_.pop_back();
+    return storage;
+  }
+  void Give(ExchangeStorage storage) {
+    if (storage.read_buffer.capacity() == 0) return;  // nothing worth keeping
+    if (free_.size() >= kMaxPooled || storage.read_buffer.capacity() > kBodyBufferBytes ||
+        storage.response_body.capacity() > kMaxKeptBodyBuffer) {
+      return;
+    }
+    free_.push_back(std::move(storage));
+  }
+
+ private:
+  static constexpr size_t kMaxPooled = 16;
+  std::vector<ExchangeStorage> free_;
+};
+
 // Strips the scheme and authority of an absolute-form target (RFC 9112 §3.2.2).
 std::string_view OriginForm(std::string_view target) {
   if (target.empty() || target.front() == '/') return target;
@@ -410,6 +450,40 @@ class Http1Connection final : public Connection, public ServerExchange {
     Socket().close(ec);
   }
 
+  // Moves the per-request storage to this thread's pool (ExchangeStorage), and back. The read
+  // buffer keeps its size (its bytes are garbage until read into).
+  void ReleaseStorage() {
+    ExchangeStorage storage;
+    storage.read_buffer = std::move(buffer_);
+    storage.head_arena = std::move(head_.arena);
+    storage.field_offsets = std::move(head_.field_offsets);
+    storage.fields = std::move(head_.fields);
+    storage.response_fields = std::move(fields_);
+    storage.response_body = std::move(body_);
+    ExchangeStoragePool::ForThisThread().Give(std::move(storage));
+    buffer_.clear();
+    head_.arena.clear();
+    head_.field_offsets.clear();
+    head_.fields.clear();
+    fields_.clear();
+    body_.clear();
+    begin_ = end_ = 0;
+  }
+  void AcquireStorage() {
+    ExchangeStorage storage = ExchangeStoragePool::ForThisThread().Take();
+    buffer_ = std::move(storage.read_buffer);
+    head_.arena = std::move(storage.head_arena);
+    head_.field_offsets = std::move(storage.field_offsets);
+    head_.fields = std::move(storage.fields);
+    fields_ = std::move(storage.response_fields);
+    body_ = std::move(storage.response_body);
+    head_.arena.clear();
+    head_.field_offsets.clear();
+    head_.fields.clear();
+    fields_.clear();
+    body_.clear();
+  }
+
   void CancelWith(ExchangeError why) {
     if (cancelled_) return;
     cancelled_ = true;
@@ -512,6 +586,22 @@ class Http1Connection final : public Connection, public ServerExchange {
         }
       }
       if (host_.draining() && begin_ == end_) co_return false;
+      if constexpr (!kTls) {
+        if (begin_ == end_) {
+          // Between requests: wait for readability holding no storage (costs no more system
+          // calls than a read that finds nothing and waits). TLS reads directly: its stream may
+          // hold decrypted bytes that the socket's readiness would not show.
+          ReleaseStorage();
+          io_deadline_ = Clock::now() + host_.limits().idle_timeout;
+          auto [ec] = co_await Socket().async_wait(
+              tcp::socket::wait_read,
+              asio::bind_allocator(std::allocator<void>(),
+                                   asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple)));
+          io_deadline_ = Clock::time_point::max();
+          AcquireStorage();
+          if (ec) co_return false;
+        }
+      }
       const auto timeout = host_.limits().idle_timeout;
       const ExchangeError e = co_await ReadMore(kIdleBufferBytes, timeout);
       if (e != ExchangeError::kNone) {

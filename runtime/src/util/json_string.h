@@ -1,0 +1,16 @@
+// JSON string literals (RFC 8259) written from arbitrary bytes.
+#ifndef CONNECTRPC_SRC_UTIL_JSON_STRING_H_
+#define CONNECTRPC_SRC_UTIL_JSON_STRING_H_
+
+#include <string>
+#include <string_view>
+
+namespace connectrpc::internal {
+
+// Appends `s` as a quoted JSON string. Control characters are escaped, valid UTF-8 passes through
+// unchanged, and invalid UTF-8 bytes become U+FFFD so that the output is always valid JSON.
+void AppendJsonString(std::string_view s, std::string* out);
+
+}  // namespace connectrpc::internal
+
+#endif  // CONNECTRPC_SRC_UTIL_JSON_STRING_H_
