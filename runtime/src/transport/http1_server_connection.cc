@@ -10,6 +10,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <chrono>
@@ -256,7 +257,8 @@ class ExchangeStoragePool {
   }
 
  private:
-  static constexpr size_t kMaxPooled = 16;
+  // As many sets as calls a busy loop has in progress at once; more are freed.
+  static constexpr size_t kMaxPooled = 64;
   std::vector<ExchangeStorage> free_;
 };
 
@@ -281,6 +283,8 @@ class Http1Connection final : public Connection, public ServerExchange {
     error_code ec;
     tcp::socket& socket = Socket();
     socket.set_option(tcp::no_delay(true), ec);
+    // Plain TCP reads and writes are first tried synchronously (see ReadAvailable, WriteBuffers).
+    if constexpr (!kTls) socket.non_blocking(true, ec);
     auto endpoint = socket.remote_endpoint(ec);
     if (!ec) peer_ = StrCat(endpoint.address().to_string(), ":", endpoint.port());
   }
@@ -501,16 +505,25 @@ class Http1Connection final : public Connection, public ServerExchange {
 
   template <typename Buffers>
   awaitable<ExchangeError> WriteBuffers(const Buffers& buffers) {
+    boost::beast::buffers_suffix<Buffers> rest(buffers);
+    if constexpr (!kTls) {
+      // The socket is non-blocking: send what fits now, with no suspension (a response usually
+      // fits the socket buffer whole), and wait only for what is left.
+      error_code ec;
+      const size_t sent = Socket().write_some(buffers, ec);
+      if (ec && ec != asio::error::would_block) co_return MapError(ec);
+      rest.consume(sent);
+      if (asio::buffer_size(rest) == 0) co_return ExchangeError::kNone;
+    }
     io_deadline_ = Clock::now() + host_.limits().write_timeout;
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, kUseTuple);
+    auto [ec, n] = co_await asio::async_write(stream_, rest, kUseTuple);
     io_deadline_ = Clock::time_point::max();
     if (ec) co_return MapError(ec);
     co_return ExchangeError::kNone;
   }
 
-  // Reads more bytes into the buffer (growing it up to `grow_to`), waiting at most `timeout` for
-  // progress.
-  awaitable<ExchangeError> ReadMore(size_t grow_to, std::chrono::milliseconds timeout) {
+  // Makes room after end_ in the read buffer: compacts it, or grows it up to `grow_to`.
+  void PrepareReadSpace(size_t grow_to) {
     if (begin_ == end_) {
       begin_ = end_ = 0;
     } else if (begin_ > 0 && end_ == buffer_.size()) {
@@ -522,6 +535,12 @@ class Http1Connection final : public Connection, public ServerExchange {
       const size_t want = std::max(buffer_.size() * 2, std::max(grow_to, kIdleBufferBytes));
       buffer_.resize(std::min(want, std::max(grow_to, buffer_.size() + kIdleBufferBytes)));
     }
+  }
+
+  // Reads more bytes into the buffer (growing it up to `grow_to`), waiting at most `timeout` for
+  // progress.
+  awaitable<ExchangeError> ReadMore(size_t grow_to, std::chrono::milliseconds timeout) {
+    PrepareReadSpace(grow_to);
     io_deadline_ = std::min(io_deadline_, Clock::now() + timeout);
     read_pending_ = true;
     auto [ec, n] = co_await stream_.async_read_some(
@@ -532,6 +551,18 @@ class Http1Connection final : public Connection, public ServerExchange {
     if (ec) co_return MapError(ec);
     end_ += n;
     co_return ExchangeError::kNone;
+  }
+
+  // Plain TCP, after readiness: reads what the socket has without suspending. False on end of
+  // stream or an error; true with nothing read if the readiness was spurious.
+  bool ReadAvailable() {
+    PrepareReadSpace(kIdleBufferBytes);
+    error_code ec;
+    const size_t n = Socket().read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), ec);
+    if (ec == asio::error::would_block) return true;
+    if (ec) return false;
+    end_ += n;
+    return true;
   }
 
   // Reads and parses the next request head. Returns false when the connection must close
@@ -599,7 +630,8 @@ class Http1Connection final : public Connection, public ServerExchange {
                                    asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple)));
           io_deadline_ = Clock::time_point::max();
           AcquireStorage();
-          if (ec) co_return false;
+          if (ec || !ReadAvailable()) co_return false;
+          continue;
         }
       }
       const auto timeout = host_.limits().idle_timeout;
