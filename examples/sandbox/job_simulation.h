@@ -27,6 +27,11 @@ struct JobState {
 // The state of `job` at `now_ms`.
 JobState JobStateAt(const JobRecord& job, int64_t now_ms);
 
+// The first time after `now_ms` at which the status or progress of `job` changes with time alone
+// (processing starts, progress gains a percent, the job completes); nullopt when only a change of
+// the record (confirmation) can change them, or never (a finished or canceled job).
+std::optional<int64_t> NextStateChangeAt(const JobRecord& job, int64_t now_ms);
+
 // True for completed, failed, canceled and partial.
 bool IsTerminal(transcodely::v1::JobStatus status);
 
