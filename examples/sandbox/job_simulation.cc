@@ -119,6 +119,11 @@ std::optional<int64_t> NextStateChangeAt(const JobRecord& job, int64_t now_ms) {
 Job BuildJob(const JobRecord& record, int64_t now_ms) {
   transcodely::v1::CreateJobRequest request;
   request.ParseFromString(record.request);
+  return BuildJob(record, request, now_ms);
+}
+
+Job BuildJob(const JobRecord& record, const transcodely::v1::CreateJobRequest& request,
+             int64_t now_ms) {
   JobState state = JobStateAt(record, now_ms);
 
   Job job;

@@ -38,6 +38,10 @@ bool IsTerminal(transcodely::v1::JobStatus status);
 // The API view of `job` at `now_ms`: status, progress, timestamps and outputs mirrored from the
 // request.
 transcodely::v1::Job BuildJob(const JobRecord& job, int64_t now_ms);
+// The same with `request` already parsed from `job.request`, for callers that build the view of
+// one job often (a watch).
+transcodely::v1::Job BuildJob(const JobRecord& job, const transcodely::v1::CreateJobRequest& request,
+                              int64_t now_ms);
 
 }  // namespace sandbox
 

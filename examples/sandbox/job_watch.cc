@@ -23,7 +23,6 @@ namespace {
 namespace asio = boost::asio;
 using connectrpc::Code;
 using connectrpc::Status;
-using transcodely::v1::Job;
 using transcodely::v1::WatchEventType;
 using transcodely::v1::WatchJobResponse;
 
@@ -69,10 +68,9 @@ Status TooManyWatches(int limit) {
                        "retry");
 }
 
+// Sends `message` (whose job the caller has set) as `event` at `now`.
 connectrpc::Task<bool> Send(connectrpc::AsyncServerWriter<WatchJobResponse>& writer,
-                            const Job& job, WatchEventType event, int64_t now) {
-  WatchJobResponse message;
-  *message.mutable_job() = job;
+                            WatchJobResponse& message, WatchEventType event, int64_t now) {
   message.set_event(event);
   *message.mutable_server_time() = MillisToTimestamp(now);
   const bool written = co_await writer.Write(message);
@@ -103,17 +101,25 @@ connectrpc::Task<Status> JobWatchHandler::Watch(
 
   const int64_t tick = TickMillis(options_.job_duration);
   const int64_t heartbeat = options_.heartbeat_interval.count();
+  // The request never changes: parse it once for every view of the job built below.
+  transcodely::v1::CreateJobRequest job_request;
+  job_request.ParseFromString(record.request);
   int64_t now = NowMillis();
-  Job job = BuildJob(record, now);
-  const bool opened = co_await Send(writer, job, transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT, now);
+  JobState shown = JobStateAt(record, now);  // status and progress at the last check
+  WatchJobResponse message;                  // the last event sent
+  *message.mutable_job() = BuildJob(record, job_request, now);
+  const bool opened =
+      co_await Send(writer, message, transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT, now);
   if (!opened) co_return Status();
   const int64_t origin = now;
-  int64_t checked = now;    // when `job` was computed
+  int64_t checked = now;    // when `shown` was computed
   int64_t last_sent = now;  // when the last event was sent
   for (;;) {
-    if (IsTerminal(job.status())) {
+    if (IsTerminal(shown.status)) {
+      // The job of the last event: a terminal job's view no longer changes.
       const int64_t end = NowMillis();
-      const bool sent = co_await Send(writer, job, transcodely::v1::WATCH_EVENT_TYPE_COMPLETED, end);
+      const bool sent =
+          co_await Send(writer, message, transcodely::v1::WATCH_EVENT_TYPE_COMPLETED, end);
       (void)sent;  // the stream ends either way
       co_return Status();
     }
@@ -138,18 +144,19 @@ connectrpc::Task<Status> JobWatchHandler::Watch(
     }
     now = NowMillis();
     checked = now;
-    Job next = BuildJob(record, now);
+    const JobState next = JobStateAt(record, now);
     std::optional<WatchEventType> event;
-    if (next.status() != job.status()) {
+    if (next.status != shown.status) {
       event = transcodely::v1::WATCH_EVENT_TYPE_STATUS_CHANGE;
-    } else if (next.progress() != job.progress()) {
+    } else if (next.progress != shown.progress) {
       event = transcodely::v1::WATCH_EVENT_TYPE_PROGRESS;
     } else if (now - last_sent >= heartbeat) {
       event = transcodely::v1::WATCH_EVENT_TYPE_HEARTBEAT;
     }
-    job = std::move(next);
+    shown = next;
     if (event) {
-      const bool sent = co_await Send(writer, job, *event, now);
+      *message.mutable_job() = BuildJob(record, job_request, now);
+      const bool sent = co_await Send(writer, message, *event, now);
       if (!sent) co_return Status();
       last_sent = now;
     }
