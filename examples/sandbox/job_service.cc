@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "errors.h"
 #include "ids.h"
+#include "job_lookup.h"
 #include "job_simulation.h"
 #include "pagination.h"
 #include "request_validation.h"
@@ -25,8 +26,6 @@ using connectrpc::Code;
 using connectrpc::Status;
 using transcodely::v1::Job;
 using transcodely::v1::JobStatus;
-
-Status NoCaller() { return Internal("no authenticated caller"); }
 
 Status OtherApp(const std::string& app_id) {
   return MakeError(Code::kPermissionDenied, "app_mismatch",
@@ -104,16 +103,9 @@ std::string StatusWord(JobStatus status) {
 
 }  // namespace
 
-connectrpc::Result<JobRecord> JobService::LoadOwnJob(const connectrpc::ServerContext& context, const std::string& id) {
-  const Caller* caller = CallerOf(context);
-  if (caller == nullptr) return NoCaller();
-  auto found = store_->GetJob(id);
-  if (!found.ok()) return Internal("could not read the job");
-  if (!found->has_value()) return NotFound("job_not_found", "job not found: " + id);
-  if ((*found)->environment != caller->environment) {
-    return WrongEnvironment((*found)->environment, caller->environment);
-  }
-  return std::move(**found);
+connectrpc::Result<JobRecord> JobService::LoadOwnJob(const connectrpc::ServerContext& context,
+                                                    const std::string& id) {
+  return sandbox::LoadOwnJob(*store_, context, id);
 }
 
 Status JobService::Create(connectrpc::ServerContext& context,
@@ -198,6 +190,7 @@ Status JobService::Cancel(connectrpc::ServerContext& context,
     if (!result.ok()) return Internal("could not cancel the job");
     marked = *result;
   }
+  if (marked) changes_->Notify(request.id());
   if (!marked) {
     return MakeError(Code::kFailedPrecondition, "job_not_cancelable",
                      "job " + request.id() + " is already " +
@@ -222,6 +215,7 @@ Status JobService::Confirm(connectrpc::ServerContext& context,
     if (!result.ok()) return Internal("could not confirm the job");
     marked = *result;
   }
+  if (marked) changes_->Notify(request.id());
   if (!marked) {
     return MakeError(Code::kFailedPrecondition, "job_not_awaiting_confirmation",
                      "job " + request.id() + " is not awaiting confirmation");
@@ -230,68 +224,6 @@ Status JobService::Confirm(connectrpc::ServerContext& context,
   if (!reloaded.ok()) return reloaded.status();
   *response->mutable_job() = BuildJob(*reloaded, now);
   return Status();
-}
-
-Status JobService::Watch(connectrpc::ServerContext& context,
-                         const transcodely::v1::WatchJobRequest& request,
-                         connectrpc::ServerWriter<transcodely::v1::WatchJobResponse>& writer) {
-  if (Status s = ValidateRequest(request); !s.ok()) return s;
-  auto record = LoadOwnJob(context, request.id());
-  if (!record.ok()) return record.status();
-
-  // Claim a watch slot for the life of the stream (see JobServiceOptions).
-  struct Slot {
-    std::atomic<int>& count;
-    ~Slot() { count.fetch_sub(1); }
-  };
-  const int running = active_watches_.fetch_add(1) + 1;
-  Slot slot{active_watches_};
-  if (options_.max_concurrent_watches > 0 && running > options_.max_concurrent_watches) {
-    return MakeError(Code::kResourceExhausted, "too_many_watches",
-                     "too many Watch streams are open (at most " +
-                         std::to_string(options_.max_concurrent_watches) +
-                         "); close one and retry");
-  }
-
-  auto send = [&writer](const Job& job, transcodely::v1::WatchEventType event, int64_t now) {
-    transcodely::v1::WatchJobResponse message;
-    *message.mutable_job() = job;
-    message.set_event(event);
-    *message.mutable_server_time() = MillisToTimestamp(now);
-    return writer.Write(message);
-  };
-
-  const auto tick = std::clamp(options_.job_duration / 20, std::chrono::milliseconds(50),
-                               std::chrono::milliseconds(250));
-  int64_t now = NowMillis();
-  Job job = BuildJob(*record, now);
-  if (!send(job, transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT, now)) return Status();
-  int64_t last_sent = now;
-  for (;;) {
-    if (IsTerminal(job.status())) {
-      send(job, transcodely::v1::WATCH_EVENT_TYPE_COMPLETED, NowMillis());
-      return Status();
-    }
-    if (!context.SleepFor(tick)) return context.CancelledStatus();
-    // Cancel and Confirm change the stored record: read it again.
-    auto fresh = LoadOwnJob(context, request.id());
-    if (!fresh.ok()) return fresh.status();
-    now = NowMillis();
-    Job next = BuildJob(*fresh, now);
-    std::optional<transcodely::v1::WatchEventType> event;
-    if (next.status() != job.status()) {
-      event = transcodely::v1::WATCH_EVENT_TYPE_STATUS_CHANGE;
-    } else if (next.progress() != job.progress()) {
-      event = transcodely::v1::WATCH_EVENT_TYPE_PROGRESS;
-    } else if (now - last_sent >= options_.heartbeat_interval.count()) {
-      event = transcodely::v1::WATCH_EVENT_TYPE_HEARTBEAT;
-    }
-    job = std::move(next);
-    if (event) {
-      if (!send(job, *event, now)) return Status();
-      last_sent = now;
-    }
-  }
 }
 
 }  // namespace sandbox

@@ -1,13 +1,15 @@
-// JobService: Create (validated, idempotent), Get, List, Cancel, Confirm and Watch over
-// simulated jobs (job_simulation.h), under the environment rule of auth.h.
+// JobService: Create (validated, idempotent), Get, List, Cancel and Confirm over simulated jobs
+// (job_simulation.h), under the environment rule of auth.h. These are blocking handlers (they
+// read and write SQLite) on the server's handler pool; Watch is the coroutine handler of
+// job_watch.h on the I/O threads, which Cancel and Confirm wake through the JobChangeHub.
 #ifndef EXAMPLES_SANDBOX_JOB_SERVICE_H_
 #define EXAMPLES_SANDBOX_JOB_SERVICE_H_
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
 
+#include "job_change_hub.h"
 #include "store.h"
 #include "transcodely/v1/job.connect.h"
 
@@ -18,11 +20,10 @@ struct JobServiceOptions {
   std::chrono::milliseconds job_duration{4000};
   // Watch sends a heartbeat after this long without other events.
   std::chrono::milliseconds heartbeat_interval{1000};
-  // Watches running at once; more are refused with resource_exhausted. Each one holds a handler
-  // thread for its whole life, so without a limit a few watches of jobs awaiting confirmation
-  // would take every thread and the server could no longer answer anything (not even the
-  // Confirm that would end them). 0: no limit.
-  int max_concurrent_watches = 0;
+  // Watch streams one API key may have open at once; more are refused with resource_exhausted
+  // (ErrorDetails code "too_many_watches"). A stream costs no thread, only a connection and a
+  // little memory, so the limit only keeps one key from taking every connection. 0: no limit.
+  int max_watches_per_key = 1000;
 };
 
 // The largest accepted idempotency key.
@@ -30,8 +31,10 @@ inline constexpr size_t kMaxIdempotencyKeyLength = 128;
 
 class JobService : public transcodely::v1::JobServiceHandler {
  public:
-  JobService(std::shared_ptr<Store> store, JobServiceOptions options)
-      : store_(std::move(store)), options_(options) {}
+  // `changes` hears of every confirmation and cancellation, for the watches of job_watch.h.
+  JobService(std::shared_ptr<Store> store, std::shared_ptr<JobChangeHub> changes,
+             JobServiceOptions options)
+      : store_(std::move(store)), changes_(std::move(changes)), options_(options) {}
 
   connectrpc::Status Create(connectrpc::ServerContext& context,
                             const transcodely::v1::CreateJobRequest& request,
@@ -48,18 +51,16 @@ class JobService : public transcodely::v1::JobServiceHandler {
   connectrpc::Status Confirm(connectrpc::ServerContext& context,
                              const transcodely::v1::ConfirmJobRequest& request,
                              transcodely::v1::ConfirmJobResponse* response) override;
-  connectrpc::Status Watch(
-      connectrpc::ServerContext& context, const transcodely::v1::WatchJobRequest& request,
-      connectrpc::ServerWriter<transcodely::v1::WatchJobResponse>& writer) override;
+  // Watch is not overridden here: JobWatchHandler (job_watch.h) serves it.
 
  private:
   // The caller's job `id`: not_found if missing, wrong_environment if of the other one.
   connectrpc::Result<JobRecord> LoadOwnJob(const connectrpc::ServerContext& context,
-                                                   const std::string& id);
+                                           const std::string& id);
 
   std::shared_ptr<Store> store_;
+  std::shared_ptr<JobChangeHub> changes_;
   JobServiceOptions options_;
-  std::atomic<int> active_watches_{0};
 };
 
 }  // namespace sandbox

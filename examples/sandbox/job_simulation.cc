@@ -96,9 +96,34 @@ JobState JobStateAt(const JobRecord& job, int64_t now_ms) {
   return state;
 }
 
+std::optional<int64_t> NextStateChangeAt(const JobRecord& job, int64_t now_ms) {
+  // A cancellation freezes the job; an unconfirmed delayed job waits for its confirmation.
+  if (job.canceled_at_ms) return std::nullopt;
+  if (job.delayed_start && !job.confirmed_at_ms) return std::nullopt;
+  // The same timeline as JobStateAt.
+  int64_t start = job.delayed_start ? *job.confirmed_at_ms : job.created_at_ms;
+  int64_t duration = std::max<int64_t>(job.duration_ms, 0);
+  int64_t processing_start = start + duration / 5;
+  int64_t done = start + duration;
+  if (now_ms >= done) return std::nullopt;
+  if (now_ms < processing_start) return processing_start;
+  // Progress p holds while (t - processing_start) * 100 / span == p; p + 1 begins at the first
+  // t with (t - processing_start) * 100 >= (p + 1) * span.
+  int64_t span = std::max<int64_t>(done - processing_start, 1);
+  int64_t progress = (now_ms - processing_start) * 100 / span;
+  if (progress + 1 >= 100) return done;
+  int64_t next = processing_start + ((progress + 1) * span + 99) / 100;
+  return std::min(next, done);
+}
+
 Job BuildJob(const JobRecord& record, int64_t now_ms) {
   transcodely::v1::CreateJobRequest request;
   request.ParseFromString(record.request);
+  return BuildJob(record, request, now_ms);
+}
+
+Job BuildJob(const JobRecord& record, const transcodely::v1::CreateJobRequest& request,
+             int64_t now_ms) {
   JobState state = JobStateAt(record, now_ms);
 
   Job job;

@@ -27,12 +27,21 @@ struct JobState {
 // The state of `job` at `now_ms`.
 JobState JobStateAt(const JobRecord& job, int64_t now_ms);
 
+// The first time after `now_ms` at which the status or progress of `job` changes with time alone
+// (processing starts, progress gains a percent, the job completes); nullopt when only a change of
+// the record (confirmation) can change them, or never (a finished or canceled job).
+std::optional<int64_t> NextStateChangeAt(const JobRecord& job, int64_t now_ms);
+
 // True for completed, failed, canceled and partial.
 bool IsTerminal(transcodely::v1::JobStatus status);
 
 // The API view of `job` at `now_ms`: status, progress, timestamps and outputs mirrored from the
 // request.
 transcodely::v1::Job BuildJob(const JobRecord& job, int64_t now_ms);
+// The same with `request` already parsed from `job.request`, for callers that build the view of
+// one job often (a watch).
+transcodely::v1::Job BuildJob(const JobRecord& job, const transcodely::v1::CreateJobRequest& request,
+                              int64_t now_ms);
 
 }  // namespace sandbox
 

@@ -26,6 +26,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
 ABSL_FLAG(std::string, data, "transcodely-sandbox.db",
           "SQLite data file; :memory: keeps everything in memory");
 ABSL_FLAG(int64_t, job_duration_ms, 4000, "simulated processing time of a job, in milliseconds");
+ABSL_FLAG(int64_t, heartbeat_interval_ms, 1000,
+          "Watch sends a heartbeat after this many milliseconds without other events");
+ABSL_FLAG(int32_t, max_watches_per_key, 1000,
+          "Watch streams one API key may have open at once; 0: no limit");
 
 namespace {
 
@@ -79,6 +83,17 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  int64_t heartbeat_ms = absl::GetFlag(FLAGS_heartbeat_interval_ms);
+  if (heartbeat_ms <= 0) {
+    std::cerr << "transcodely-sandbox: --heartbeat_interval_ms must be positive\n";
+    return 2;
+  }
+  int32_t max_watches_per_key = absl::GetFlag(FLAGS_max_watches_per_key);
+  if (max_watches_per_key < 0) {
+    std::cerr << "transcodely-sandbox: --max_watches_per_key must not be negative\n";
+    return 2;
+  }
+
   // Block the shutdown signals before any thread starts, so that only sigwait() sees them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -91,6 +106,8 @@ int main(int argc, char** argv) {
   options.port = listen->port;
   options.data_path = absl::GetFlag(FLAGS_data);
   options.job_duration = std::chrono::milliseconds(duration_ms);
+  options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
+  options.max_watches_per_key = max_watches_per_key;
   auto sandbox = sandbox::Sandbox::Start(options);
   if (!sandbox.ok()) {
     std::cerr << "transcodely-sandbox: " << sandbox.status().ToString() << "\n";

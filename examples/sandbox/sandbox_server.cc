@@ -1,6 +1,5 @@
 #include "sandbox_server.h"
 
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -8,7 +7,9 @@
 #include "auth.h"
 #include "health_service.h"
 #include "ids.h"
+#include "job_change_hub.h"
 #include "job_service.h"
+#include "job_watch.h"
 #include "time_util.h"
 #include "transcodely/json_dialect.h"
 #include "unimplemented_services.h"
@@ -58,10 +59,14 @@ connectrpc::Result<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxOptions
   JobServiceOptions job_options;
   job_options.job_duration = options.job_duration;
   job_options.heartbeat_interval = options.heartbeat_interval;
-  // Keep at least half of the handler threads for unary calls.
-  job_options.max_concurrent_watches = std::max(1, options.handler_threads / 2);
+  job_options.max_watches_per_key = options.max_watches_per_key;
+  auto changes = std::make_shared<JobChangeHub>();
   transcodely::v1::RegisterJobServiceHandler(
-      server, std::make_shared<JobService>(sandbox->store_, job_options));
+      server, std::make_shared<JobService>(sandbox->store_, changes, job_options));
+  // Watch is a coroutine on the I/O threads; this replaces the route registered just above.
+  server.Handle(transcodely::v1::kJobServiceWatchMethod,
+                std::make_shared<JobWatchHandler>(sandbox->store_, changes, job_options),
+                &JobWatchHandler::Watch);
   transcodely::v1::RegisterAPIKeyServiceHandler(server,
                                                 std::make_shared<ApiKeyService>(sandbox->store_));
   transcodely::v1::RegisterHealthServiceHandler(server, std::make_shared<HealthService>());

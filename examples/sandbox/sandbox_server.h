@@ -22,8 +22,11 @@ struct SandboxOptions {
   std::string data_path = "transcodely-sandbox.db";  // ":memory:" is ephemeral
   std::chrono::milliseconds job_duration{4000};
   std::chrono::milliseconds heartbeat_interval{1000};
-  // Each Watch holds a handler thread while it runs; half of them may serve watches.
-  int handler_threads = 64;
+  // Threads for the blocking handlers (every unary call; they share one SQLite connection).
+  // Watch streams need none: they run on the I/O thread.
+  int handler_threads = 8;
+  // Watch streams one API key may have open at once (JobServiceOptions::max_watches_per_key).
+  int max_watches_per_key = 1000;
 };
 
 // The secrets of the keys minted on the first start of a data file.

@@ -43,4 +43,8 @@ Task<bool> ServerContext::AsyncSleepFor(std::chrono::milliseconds duration) cons
   return State(call_).AsyncSleepFor(duration);
 }
 
+Task<bool> ServerContext::AsyncWait(boost::asio::steady_timer& timer) const {
+  return State(call_).AsyncWait(timer);
+}
+
 }  // namespace connectrpc

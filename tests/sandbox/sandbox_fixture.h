@@ -29,6 +29,7 @@ class SandboxTest : public ::testing::Test {
     options.job_duration = std::chrono::milliseconds(600);
     options.heartbeat_interval = std::chrono::milliseconds(200);
     options.handler_threads = 4;
+    Configure(options);
     auto started = Sandbox::Start(options);
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     sandbox_ = std::move(*started);
@@ -53,6 +54,8 @@ class SandboxTest : public ::testing::Test {
   }
 
   virtual std::string DataPath() { return ":memory:"; }
+  // Lets a test change the sandbox's options before it starts.
+  virtual void Configure(SandboxOptions& /*options*/) {}
 
   static connectrpc::CallOptions As(const std::string& key) {
     connectrpc::CallOptions options;

@@ -249,9 +249,69 @@ TEST_F(JobTest, WatchSendsHeartbeatsWhileWaiting) {
   stream.Cancel();
 }
 
-TEST_F(JobTest, WatchesCannotTakeEveryHandlerThread) {
-  // handler_threads is 4: at most 2 watches run at once, and unary calls (here the Confirm that
-  // ends the wait) are still served while they do.
+TEST_F(JobTest, WatchSeesACancellation) {
+  transcodely::v1::CreateJobRequest create = ValidJob();
+  create.set_delayed_start(true);
+  auto created = jobs_->Create(create, As(test_key_));
+  ASSERT_TRUE(created.ok());
+  transcodely::v1::WatchJobRequest request;
+  request.set_id(created->job().id());
+  auto stream = jobs_->Watch(request, As(test_key_));
+  transcodely::v1::WatchJobResponse message;
+  ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
+  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+
+  transcodely::v1::CancelJobRequest cancel;
+  cancel.set_id(created->job().id());
+  ASSERT_TRUE(jobs_->Cancel(cancel, As(test_key_)).ok());
+  std::vector<WatchEventType> events;
+  while (stream.Read(&message)) {
+    if (message.event() == transcodely::v1::WATCH_EVENT_TYPE_HEARTBEAT) continue;
+    events.push_back(message.event());
+    EXPECT_EQ(message.job().status(), transcodely::v1::JOB_STATUS_CANCELED);
+  }
+  ASSERT_TRUE(stream.status().ok()) << stream.status().ToString();
+  EXPECT_EQ(events, (std::vector<WatchEventType>{transcodely::v1::WATCH_EVENT_TYPE_STATUS_CHANGE,
+                                                 transcodely::v1::WATCH_EVENT_TYPE_COMPLETED}));
+}
+
+TEST_F(JobTest, WatchFollowsAConfirmationToTheEnd) {
+  transcodely::v1::CreateJobRequest create = ValidJob();
+  create.set_delayed_start(true);
+  auto created = jobs_->Create(create, As(test_key_));
+  ASSERT_TRUE(created.ok());
+  transcodely::v1::WatchJobRequest request;
+  request.set_id(created->job().id());
+  auto stream = jobs_->Watch(request, As(test_key_));
+  transcodely::v1::WatchJobResponse message;
+  ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
+  EXPECT_EQ(message.job().status(), transcodely::v1::JOB_STATUS_AWAITING_CONFIRMATION);
+
+  transcodely::v1::ConfirmJobRequest confirm;
+  confirm.set_id(created->job().id());
+  ASSERT_TRUE(jobs_->Confirm(confirm, As(test_key_)).ok());
+  std::vector<transcodely::v1::JobStatus> changes;
+  while (stream.Read(&message)) {
+    if (message.event() == transcodely::v1::WATCH_EVENT_TYPE_STATUS_CHANGE) {
+      changes.push_back(message.job().status());
+    }
+  }
+  ASSERT_TRUE(stream.status().ok()) << stream.status().ToString();
+  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_COMPLETED);
+  EXPECT_EQ(message.job().status(), transcodely::v1::JOB_STATUS_COMPLETED);
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.front(), transcodely::v1::JOB_STATUS_PENDING);
+  EXPECT_EQ(changes.back(), transcodely::v1::JOB_STATUS_COMPLETED);
+}
+
+// At most two watches per API key.
+class WatchLimitTest : public SandboxTest {
+ protected:
+  void Configure(SandboxOptions& options) override { options.max_watches_per_key = 2; }
+};
+
+TEST_F(WatchLimitTest, WatchesPerKeyAreLimited) {
+  // A delayed job awaits confirmation, so its watches stay open until it is confirmed.
   transcodely::v1::CreateJobRequest create = ValidJob();
   create.set_delayed_start(true);
   auto created = jobs_->Create(create, As(test_key_));
@@ -260,24 +320,44 @@ TEST_F(JobTest, WatchesCannotTakeEveryHandlerThread) {
   request.set_id(created->job().id());
   std::vector<connectrpc::ServerStreamReader<transcodely::v1::WatchJobResponse>> open;
   transcodely::v1::WatchJobResponse message;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 2; ++i) {
     open.push_back(jobs_->Watch(request, As(test_key_)));
-    if (i < 2) {
-      ASSERT_TRUE(open.back().Read(&message)) << open.back().status().ToString();
-      EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
-    } else {
-      EXPECT_FALSE(open.back().Read(&message));
-      EXPECT_EQ(open.back().status().code(), Code::kResourceExhausted);
-      EXPECT_EQ(Details(open.back().status()).code(), "too_many_watches");
-    }
+    ASSERT_TRUE(open.back().Read(&message)) << open.back().status().ToString();
+    EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
   }
+  auto refused = jobs_->Watch(request, As(test_key_));
+  EXPECT_FALSE(refused.Read(&message));
+  EXPECT_EQ(refused.status().code(), Code::kResourceExhausted);
+  EXPECT_EQ(Details(refused.status()).code(), "too_many_watches");
+  EXPECT_NE(refused.status().message().find("2 Watch streams"), std::string::npos)
+      << refused.status().message();
+
+  // Another key has its own allowance.
+  transcodely::v1::CreateAPIKeyRequest key_request;
+  key_request.set_name("second watcher");
+  auto second_key = keys_->Create(key_request, As(test_key_));
+  ASSERT_TRUE(second_key.ok()) << second_key.status().ToString();
+  open.push_back(jobs_->Watch(request, As(second_key->secret())));
+  ASSERT_TRUE(open.back().Read(&message)) << open.back().status().ToString();
+  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+
+  // Unary calls are answered meanwhile. The confirmation lets the job run to its end, which
+  // ends the watches and gives their slots back.
   transcodely::v1::ConfirmJobRequest confirm;
   confirm.set_id(created->job().id());
-  connectrpc::CallOptions options = As(test_key_);
-  options.timeout = std::chrono::milliseconds(3000);
-  auto confirmed = jobs_->Confirm(confirm, options);
-  EXPECT_TRUE(confirmed.ok()) << confirmed.status().ToString();
-  for (auto& stream : open) stream.Cancel();
+  auto confirmed = jobs_->Confirm(confirm, As(test_key_));
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().ToString();
+  for (auto& stream : open) {
+    while (stream.Read(&message)) {
+    }
+    EXPECT_TRUE(stream.status().ok()) << stream.status().ToString();
+    EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_COMPLETED);
+  }
+  auto again = jobs_->Watch(request, As(test_key_));
+  ASSERT_TRUE(again.Read(&message)) << again.status().ToString();
+  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+  ASSERT_TRUE(again.Read(&message)) << again.status().ToString();
+  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_COMPLETED);
 }
 
 TEST_F(JobTest, WatchOfUnknownJobFails) {

@@ -16,6 +16,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -70,6 +71,11 @@ class ServerContext {
   bool SleepFor(std::chrono::milliseconds duration) const;
   // Coroutine handlers: the same without blocking the I/O thread.
   Task<bool> AsyncSleepFor(std::chrono::milliseconds duration) const;
+  // Coroutine handlers: waits for the caller's `timer`, which must use executor(), until it
+  // expires, it is cancelled, or the call is cancelled; false if the call is cancelled. A handler
+  // that waits for an event as well as for a time (a notification, a change) sets the timer to
+  // the time and cancels it from the event's handler posted to executor().
+  Task<bool> AsyncWait(boost::asio::steady_timer& timer) const;
   // The executor of the call's I/O thread (for timers and other asynchronous work).
   const boost::asio::any_io_executor& executor() const;
 

@@ -446,9 +446,15 @@ bool CallState::SleepFor(std::chrono::milliseconds duration) {
 }
 
 Task<bool> CallState::AsyncSleepFor(std::chrono::milliseconds duration) {
+  asio::steady_timer timer(executor_, duration);
+  const bool woke = co_await AsyncWait(timer);
+  co_return woke;
+}
+
+Task<bool> CallState::AsyncWait(asio::steady_timer& timer) {
   if (cancelled()) co_return false;
   auto self = shared_from_this();
-  asio::steady_timer timer(executor_, duration);
+  // CancelCall cancels every registered timer, so a cancelled call ends the wait at once.
   sleepers_.push_back(&timer);
   co_await timer.async_wait(kUseTuple);
   std::erase(sleepers_, &timer);

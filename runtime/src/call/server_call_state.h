@@ -77,6 +77,7 @@ class CallState final : public ServerCall,
   Status cancel_status() const;
   bool SleepFor(std::chrono::milliseconds duration);
   Task<bool> AsyncSleepFor(std::chrono::milliseconds duration);
+  Task<bool> AsyncWait(boost::asio::steady_timer& timer);
 
  private:
   enum class Raw { kMessage, kEnd, kFailed };
@@ -127,7 +128,7 @@ class CallState final : public ServerCall,
   std::atomic<Code> cancel_code_{Code::kOk};
   std::string cancel_message_;
   boost::asio::steady_timer* blocking_wake_ = nullptr;  // RunBlocking's wait, if any
-  std::vector<boost::asio::steady_timer*> sleepers_;    // AsyncSleepFor waits
+  std::vector<boost::asio::steady_timer*> sleepers_;    // AsyncSleepFor, AsyncWait
   std::mutex sleep_mu_;                                 // SleepFor on pool threads
   std::condition_variable sleep_cv_;
 };

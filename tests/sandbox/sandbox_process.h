@@ -1,0 +1,57 @@
+// The built transcodely-sandbox binary as a child process: started with arguments, its first
+// stdout line read, stopped with SIGTERM.
+#ifndef TESTS_SANDBOX_SANDBOX_PROCESS_H_
+#define TESTS_SANDBOX_SANDBOX_PROCESS_H_
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace sandbox::testing {
+
+struct Process {
+  pid_t pid = -1;
+  std::string first_line;
+};
+
+// Starts the binary with `args` and reads its first stdout line.
+inline Process Launch(const std::vector<std::string>& args) {
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> argv;
+    std::string binary = TRANSCODELY_SANDBOX_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copies = args;
+    for (auto& a : copies) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  Process process;
+  process.pid = pid;
+  char c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n') process.first_line.push_back(c);
+  close(fds[0]);
+  return process;
+}
+
+// Sends SIGTERM and returns the exit status (-1 if it did not exit normally).
+inline int Stop(const Process& process) {
+  kill(process.pid, SIGTERM);
+  int status = 0;
+  waitpid(process.pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace sandbox::testing
+
+#endif  // TESTS_SANDBOX_SANDBOX_PROCESS_H_

@@ -1,0 +1,116 @@
+// The pieces under the asynchronous Watch: NextStateChangeAt (when the simulated state changes
+// next), JobChangeHub (who hears of a change) and KeyedLimit (watches per API key).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "job_change_hub.h"
+#include "job_simulation.h"
+#include "keyed_limit.h"
+
+namespace sandbox::testing {
+namespace {
+
+bool SameState(const JobState& a, const JobState& b) {
+  return a.status == b.status && a.progress == b.progress;
+}
+
+// For every millisecond of a job's life: the state holds until NextStateChangeAt and changes
+// exactly then; without a next change, it never changes again.
+void ExpectExactChanges(const JobRecord& job, int64_t from, int64_t to) {
+  for (int64_t t = from; t < to; ++t) {
+    const JobState now = JobStateAt(job, t);
+    std::optional<int64_t> next = NextStateChangeAt(job, t);
+    if (!next) {
+      EXPECT_TRUE(SameState(now, JobStateAt(job, to + 100'000))) << "t=" << t;
+      continue;
+    }
+    ASSERT_GT(*next, t);
+    EXPECT_TRUE(SameState(now, JobStateAt(job, *next - 1))) << "t=" << t << " next=" << *next;
+    EXPECT_FALSE(SameState(now, JobStateAt(job, *next))) << "t=" << t << " next=" << *next;
+  }
+}
+
+TEST(NextStateChangeAtTest, FollowsTheTimeline) {
+  JobRecord job;
+  job.created_at_ms = 10'000;
+  job.duration_ms = 1'000;  // pending until 10'200, processing until 11'000
+  EXPECT_EQ(NextStateChangeAt(job, 10'000), 10'200);
+  EXPECT_EQ(NextStateChangeAt(job, 10'200), 10'208);
+  EXPECT_EQ(NextStateChangeAt(job, 10'999), 11'000);
+  EXPECT_EQ(NextStateChangeAt(job, 11'000), std::nullopt);
+  ExpectExactChanges(job, 10'000, 11'100);
+
+  job.duration_ms = 4'321;  // progress steps that do not divide evenly
+  ExpectExactChanges(job, 10'000, 14'400);
+  job.duration_ms = 3;
+  ExpectExactChanges(job, 10'000, 10'010);
+  job.duration_ms = 0;
+  ExpectExactChanges(job, 10'000, 10'010);
+}
+
+TEST(NextStateChangeAtTest, WaitsForConfirmationAndStopsAtCancellation) {
+  JobRecord job;
+  job.created_at_ms = 10'000;
+  job.duration_ms = 1'000;
+  job.delayed_start = true;
+  EXPECT_EQ(NextStateChangeAt(job, 10'500), std::nullopt);
+  job.confirmed_at_ms = 20'000;
+  EXPECT_EQ(NextStateChangeAt(job, 20'000), 20'200);
+  ExpectExactChanges(job, 20'000, 21'100);
+  job.canceled_at_ms = 20'500;
+  EXPECT_EQ(NextStateChangeAt(job, 20'500), std::nullopt);
+  ExpectExactChanges(job, 20'500, 21'100);
+}
+
+TEST(JobChangeHubTest, NotifiesTheListenersOfThatJobWhileSubscribed) {
+  JobChangeHub hub;
+  std::vector<std::string> heard;
+  std::optional<JobChangeHub::Subscription> a =
+      hub.Subscribe("job_a", [&heard] { heard.push_back("a1"); });
+  JobChangeHub::Subscription a2 = hub.Subscribe("job_a", [&heard] { heard.push_back("a2"); });
+  JobChangeHub::Subscription b = hub.Subscribe("job_b", [&heard] { heard.push_back("b"); });
+  EXPECT_EQ(hub.size(), 3u);
+  hub.Notify("job_a");
+  EXPECT_EQ(heard, (std::vector<std::string>{"a1", "a2"}));
+  a.reset();
+  EXPECT_EQ(hub.size(), 2u);
+  heard.clear();
+  hub.Notify("job_a");
+  hub.Notify("job_c");
+  EXPECT_EQ(heard, (std::vector<std::string>{"a2"}));
+  JobChangeHub::Subscription moved = std::move(b);
+  heard.clear();
+  hub.Notify("job_b");
+  EXPECT_EQ(heard, (std::vector<std::string>{"b"}));
+}
+
+TEST(KeyedLimitTest, CountsPerKeyAndReleases) {
+  KeyedLimit limit(2);
+  std::optional<KeyedLimit::Slot> first = limit.TryAcquire("key_1");
+  std::optional<KeyedLimit::Slot> second = limit.TryAcquire("key_1");
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(limit.TryAcquire("key_1").has_value());
+  std::optional<KeyedLimit::Slot> other = limit.TryAcquire("key_2");
+  EXPECT_TRUE(other.has_value());
+  EXPECT_EQ(limit.held("key_1"), 2);
+  first.reset();
+  EXPECT_EQ(limit.held("key_1"), 1);
+  EXPECT_TRUE(limit.TryAcquire("key_1").has_value());  // acquired and released at once
+  EXPECT_EQ(limit.held("key_1"), 1);
+
+  KeyedLimit unlimited(0);
+  std::vector<KeyedLimit::Slot> slots;
+  for (int i = 0; i < 5000; ++i) {
+    std::optional<KeyedLimit::Slot> slot = unlimited.TryAcquire("key");
+    ASSERT_TRUE(slot.has_value());
+    slots.push_back(std::move(*slot));
+  }
+  EXPECT_EQ(unlimited.held("key"), 5000);
+}
+
+}  // namespace
+}  // namespace sandbox::testing
