@@ -327,7 +327,8 @@ def report(results_path: str, md_path: str, png_path: str) -> None:
     ax.set_xticklabels(scenarios)
     ax.set_ylabel("requests/s (median)")
     ax.set_title(f"servers: Greet over HTTP/1.1 on 1 core ({meta.get('date', '')})", fontsize=10)
-    ax.legend()
+    if servers:
+        ax.legend()
     ax.grid(axis="y", alpha=0.3)
     if clients:
         values = [client_medians[c][0] for c in clients]
