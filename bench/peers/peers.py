@@ -199,6 +199,32 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b else "—"
 
 
+def server_table(out, servers, scenarios, runs, names, medians, median) -> None:
+    header = ["scenario"]
+    for server in servers:
+        header += [f"{names.get(server, server)} req/s", "p50", "p99"]
+    header += ["ours/connect-go req/s", "ours/connect-go p50", "ours/beast req/s", "ours/beast p50"]
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "---|" + "---:|" * (len(header) - 1))
+    for scenario in scenarios:
+        row = [scenario]
+        for server in servers:
+            samples = runs.get((server, scenario), [])
+            m = tuple(median(samples, i) for i in range(3)) if samples else (0, 0, 0)
+            medians[(server, scenario)] = m
+            row += [fmt_rate(m[0]), fmt_us(m[1]), fmt_us(m[2])]
+        ours = medians.get(("ours", scenario), (0, 0, 0))
+        go = medians.get(("connect-go", scenario), (0, 0, 0))
+        beast = medians.get(("beast", scenario), (0, 0, 0))
+        row += [ratio(ours[0], go[0]), ratio(ours[1], go[1]), ratio(ours[0], beast[0]),
+                ratio(ours[1], beast[1])]
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    out.append("(raw Beast echoes the request body, also for the JSON row; ratios of p50 below 1 "
+               "mean ours is faster.)")
+    out.append("")
+
+
 def report(results_path: str, md_path: str, png_path: str) -> None:
     servers, scenarios = [], []
     runs = {}  # (server, scenario) -> [(rps, p50, p99)]
@@ -234,65 +260,52 @@ def report(results_path: str, md_path: str, png_path: str) -> None:
                f"Request: `GreetRequest{{name}}`, 18 bytes as proto.")
     out.append("")
     names = {"ours": "ours", "connect-go": "connect-go", "beast": "raw Beast"}
-    header = ["scenario"]
-    for server in servers:
-        header += [f"{names.get(server, server)} req/s", "p50", "p99"]
-    header += ["ours/connect-go req/s", "ours/connect-go p50", "ours/beast req/s", "ours/beast p50"]
-    out.append("| " + " | ".join(header) + " |")
-    out.append("|" + "---|" + "---:|" * (len(header) - 1))
     medians = {}
-    for scenario in scenarios:
-        row = [scenario]
-        for server in servers:
-            samples = runs.get((server, scenario), [])
-            m = tuple(median(samples, i) for i in range(3)) if samples else (0, 0, 0)
-            medians[(server, scenario)] = m
-            row += [fmt_rate(m[0]), fmt_us(m[1]), fmt_us(m[2])]
-        ours = medians.get(("ours", scenario), (0, 0, 0))
-        go = medians.get(("connect-go", scenario), (0, 0, 0))
-        beast = medians.get(("beast", scenario), (0, 0, 0))
-        row += [ratio(ours[0], go[0]), ratio(ours[1], go[1]), ratio(ours[0], beast[0]),
-                ratio(ours[1], beast[1])]
-        out.append("| " + " | ".join(row) + " |")
-    out.append("")
-    out.append("(raw Beast echoes the request body, also for the JSON row; ratios of p50 below 1 "
-               "mean ours is faster.)")
-    out.append("")
+    if servers:
+        server_table(out, servers, scenarios, runs, names, medians, median)
 
     threads = meta.get("client_threads", "16")
-    out.append(f"Clients against the raw Beast echo server, {threads} concurrent callers each "
-               f"(threads for ours, goroutines for connect-go), closed loop:")
-    out.append("")
-    out.append("| client | calls/s | p50 | p99 | syscalls/call |")
-    out.append("|---|---:|---:|---:|---:|")
     client_medians = {}
-    for client in clients:
-        samples = client_runs[client]
-        m = tuple(median(samples, i) for i in range(3))
-        client_medians[client] = m
-        calls, count = syscalls.get(client, (0, 0))
-        per_call = f"{count / calls:.1f}" if calls else "—"
-        out.append(f"| {client} | {fmt_rate(m[0])} | {fmt_us(m[1])} | {fmt_us(m[2])} | {per_call} |")
-    if "ours (blocking)" in client_medians and "connect-go" in client_medians:
-        out.append(f"| ours/connect-go | {ratio(client_medians['ours (blocking)'][0], client_medians['connect-go'][0])} | "
-                   f"{ratio(client_medians['ours (blocking)'][1], client_medians['connect-go'][1])} | | |")
-    out.append("")
-    calls_note = next(iter(syscalls.values()), (0, 0))[0]
-    out.append(f"Syscalls: `strace -f -c` over a run of {calls_note} calls, total syscalls of "
-               f"all threads (setup included) divided by calls.")
-    out.append("")
+    if clients:
+        out.append(f"Clients against the raw Beast echo server, {threads} concurrent callers each "
+                   f"(ours blocking: threads; ours coroutine: coroutines on one thread; connect-go: "
+                   f"goroutines), closed loop:")
+        out.append("")
+        out.append("| client | calls/s | p50 | p99 | syscalls/call |")
+        out.append("|---|---:|---:|---:|---:|")
+        for client in clients:
+            samples = client_runs[client]
+            m = tuple(median(samples, i) for i in range(3))
+            client_medians[client] = m
+            calls, count = syscalls.get(client, (0, 0))
+            per_call = f"{count / calls:.1f}" if calls else "—"
+            out.append(f"| {client} | {fmt_rate(m[0])} | {fmt_us(m[1])} | {fmt_us(m[2])} | {per_call} |")
+        go = client_medians.get("connect-go")
+        go_calls, go_count = syscalls.get("connect-go", (0, 0))
+        for client in clients:
+            if client == "connect-go" or go is None:
+                continue
+            m = client_medians[client]
+            calls, count = syscalls.get(client, (0, 0))
+            per_call = ratio(count / calls, go_count / go_calls) if calls and go_calls else ""
+            out.append(f"| {client}/connect-go | {ratio(m[0], go[0])} | {ratio(m[1], go[1])} | "
+                       f"{ratio(m[2], go[2])} | {per_call} |")
+        out.append("")
+        calls_note = next(iter(syscalls.values()), (0, 0))[0]
+        out.append(f"Syscalls: `strace -f -c` over a run of {calls_note} calls, total syscalls of "
+                   f"all threads (setup included) divided by calls.")
+        out.append("")
 
-    out.append("Idle keep-alive connections (each sent one request, then stays open), server RSS "
-               "from /proc/PID/status:")
-    out.append("")
-    out.append("| server | VmRSS before | VmRSS after | connections | KiB per connection |")
-    out.append("|---|---:|---:|---:|---:|")
-    for server in servers:
-        if server in idles:
-            before, after, conns, alive = idles[server]
-            note = "" if alive == conns else f" ({alive} still open)"
-            out.append(f"| {names.get(server, server)} | {before} KiB | {after} KiB | {conns}{note} | "
-                       f"{(after - before) / conns:.1f} |")
+    if idles:
+        out.append("Idle keep-alive connections (each sent one request, then stays open), "
+                   "server RSS from /proc/PID/status:")
+        out.append("")
+        out.append("| server | VmRSS before | VmRSS after | connections | KiB per connection |")
+        out.append("|---|---:|---:|---:|---:|")
+    for server, (before, after, conns, alive) in idles.items():
+        note = "" if alive == conns else f" ({alive} still open)"
+        out.append(f"| {names.get(server, server)} | {before} KiB | {after} KiB | {conns}{note} | "
+                   f"{(after - before) / conns:.1f} |")
     text = "\n".join(out) + "\n"
     with open(md_path, "w") as md:
         md.write(text)
@@ -302,7 +315,8 @@ def report(results_path: str, md_path: str, png_path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    fig, (ax, cax) = plt.subplots(1, 2, figsize=(12, 4.8),
+                                  gridspec_kw={"width_ratios": [3, max(len(clients), 1)]})
     width = 0.8 / max(len(servers), 1)
     for i, server in enumerate(servers):
         values = [medians[(server, s)][0] for s in scenarios]
@@ -312,9 +326,27 @@ def report(results_path: str, md_path: str, png_path: str) -> None:
     ax.set_xticks(range(len(scenarios)))
     ax.set_xticklabels(scenarios)
     ax.set_ylabel("requests/s (median)")
-    ax.set_title(f"GreetService.Greet over HTTP/1.1, server on 1 core ({meta.get('date', '')})")
-    ax.legend()
+    ax.set_title(f"servers: Greet over HTTP/1.1 on 1 core ({meta.get('date', '')})", fontsize=10)
+    if servers:
+        ax.legend()
     ax.grid(axis="y", alpha=0.3)
+    if clients:
+        values = [client_medians[c][0] for c in clients]
+        colors = ["C0" if c.startswith("ours") else "C1" for c in clients]
+        bars = cax.bar(range(len(clients)), values, 0.6, color=colors)
+        labels = []
+        for client, value in zip(clients, values):
+            calls, count = syscalls.get(client, (0, 0))
+            labels.append(fmt_rate(value) + (f"\n{count / calls:.1f} sc/call" if calls else ""))
+        cax.bar_label(bars, labels=labels, fontsize=7, padding=2)
+        cax.set_xticks(range(len(clients)))
+        cax.set_xticklabels([c.replace(" (", "\n(") for c in clients], fontsize=8)
+        cax.set_ylabel("calls/s (median)")
+        cax.set_title(f"clients: {threads} callers vs raw Beast echo", fontsize=10)
+        cax.grid(axis="y", alpha=0.3)
+        cax.margins(y=0.15)
+    else:
+        cax.set_visible(False)
     fig.tight_layout()
     fig.savefig(png_path, dpi=110)
 

@@ -92,7 +92,8 @@ class Transport {
 
   virtual ~Transport() = default;
   // Starts an exchange, reusing an idle connection when one is available. Connecting fails with
-  // kDeadlineExceeded once `deadline` passes, and with kUnavailable on network errors.
+  // kDeadlineExceeded once `deadline` passes, and with kUnavailable on network errors. `done` may
+  // run before Open returns (an idle connection taken on the loop thread).
   virtual void Open(std::optional<Clock::time_point> deadline, OpenCallback done) = 0;
   // Closes idle connections; the client calls it when it goes away. Thread-safe.
   virtual void Shutdown() {}

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -70,7 +71,9 @@ class Http1ClientTransport final : public Transport,
 
   void Open(std::optional<Clock::time_point> deadline, OpenCallback done) override {
     if (std::shared_ptr<Http1ClientConnection> idle = TakeIdle()) {
-      asio::post(executor_, [self = shared_from_this(), idle = std::move(idle),
+      // On the loop (where calls open exchanges) this runs at once: a round through the loop's
+      // queue would cost a reactor poll between the calls sharing it.
+      asio::dispatch(executor_, [self = shared_from_this(), idle = std::move(idle),
                              done = std::move(done)]() mutable {
         done(MakeHttp1ClientExchange(self, std::move(idle)));
       });

@@ -10,7 +10,9 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,26 +45,54 @@ auto InitiateAsync(const boost::asio::any_io_executor& io, CompletionToken&& tok
       token, std::forward<Start>(start));
 }
 
+// A one-shot wake-up from the thread that completes an operation to the one thread waiting for
+// it, reusable once Wait() has returned. On Linux it is one futex word: a wait that sleeps costs
+// one FUTEX_WAIT and its wake-up one FUTEX_WAKE, and a wake-up before the wait costs nothing
+// (a mutex with a condition variable costs a third call: the waiter's relock marks the mutex
+// contended). Elsewhere it is a mutex and a condition variable.
+class BlockingSignal {
+ public:
+  // Makes the signal unset again; only by the waiter, after Wait() returned.
+  void Reset() { state_.store(kIdle, std::memory_order_relaxed); }
+  // Sets the signal: everything written before it is visible to the waiter. Any thread, once.
+  void Notify();
+  // Blocks until Notify() was called.
+  void Wait();
+
+ private:
+  static constexpr uint32_t kIdle = 0;
+  static constexpr uint32_t kSleeping = 1;  // the waiter is (about to be) asleep
+  static constexpr uint32_t kDone = 2;
+  std::atomic<uint32_t> state_{kIdle};
+#ifndef __linux__
+  std::mutex mu_;
+  std::condition_variable cv_;
+#endif
+};
+
 // Starts `start(Completion<T>)` and blocks the calling thread until it completes. Must not be
-// called on the thread that runs the completion (the client's event loop).
+// called on the thread that runs the completion (the client's event loop). Each thread reuses
+// one slot per T, so a blocking call allocates nothing here.
 template <typename T, typename Start>
 T BlockingWait(Start&& start) {
-  struct State {
-    std::mutex mu;
-    std::condition_variable cv;
-    std::optional<T> value;  // guarded by mu
+  struct Slot {
+    BlockingSignal signal;
+    std::optional<T> value;  // written by the completion before Notify()
   };
-  auto state = std::make_shared<State>();
-  std::forward<Start>(start)(Completion<T>([state](T value) mutable {
-    {
-      std::lock_guard<std::mutex> lock(state->mu);
-      state->value.emplace(std::move(value));
-    }
-    state->cv.notify_one();
+  thread_local std::shared_ptr<Slot> reusable;
+  // A completion of an earlier call may still hold the slot (after its Notify()); then take a
+  // fresh one rather than share the futex word.
+  if (!reusable || reusable.use_count() != 1) reusable = std::make_shared<Slot>();
+  std::shared_ptr<Slot> slot = reusable;
+  slot->signal.Reset();
+  std::forward<Start>(start)(Completion<T>([slot](T value) mutable {
+    slot->value.emplace(std::move(value));
+    slot->signal.Notify();
   }));
-  std::unique_lock<std::mutex> lock(state->mu);
-  state->cv.wait(lock, [&state] { return state->value.has_value(); });
-  return std::move(*state->value);
+  slot->signal.Wait();
+  T result = std::move(*slot->value);
+  slot->value.reset();
+  return result;
 }
 
 }  // namespace connectrpc::internal
