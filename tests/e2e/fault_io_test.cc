@@ -93,7 +93,7 @@ ReadOutcome ReadSome(int fd, milliseconds timeout, std::string* out) {
   if (ready == 0) return ReadOutcome::kTimedOut;
   if (ready < 0) return errno == EINTR ? ReadOutcome::kData : ReadOutcome::kClosed;
   char buffer[16384];
-  const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+  const ssize_t n = ::read(fd, buffer, sizeof(buffer));  // a socket or a pipe
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return ReadOutcome::kData;
   if (n <= 0) return ReadOutcome::kClosed;  // EOF, or a reset
   out->append(buffer, static_cast<size_t>(n));

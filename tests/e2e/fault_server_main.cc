@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectrpc/server.h"
 #include "echo_handler.h"
@@ -34,9 +35,21 @@ int HighestOpenFd() {
   return highest;
 }
 
+// Closes every descriptor but standard input, output and error: descriptors inherited from
+// whatever started the test would otherwise sit below the lowered limit.
+void CloseInheritedFds() {
+  std::vector<int> fds;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    if (fd > 2) fds.push_back(fd);
+  }
+  for (int fd : fds) close(fd);  // includes the directory's own descriptor, already closed: EBADF
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  CloseInheritedFds();
   int spare_fds = 8;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];

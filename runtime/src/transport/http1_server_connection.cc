@@ -1,5 +1,10 @@
 #include "transport/http1_server_connection.h"
 
+#if defined(__linux__)
+#include <linux/sockios.h>  // SIOCOUTQ
+#include <sys/ioctl.h>
+#endif
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
@@ -302,6 +307,7 @@ class Http1Connection final : public Connection, public ServerExchange {
     Close();
   }
   void Tick(Clock::time_point now) override {
+    if (write_pending_) NoteWriteProgress(now);
     const Clock::time_point deadline = std::min(read_deadline_, write_deadline_);
     if (deadline != Clock::time_point::max() && now >= deadline) {
       timed_out_ = true;
@@ -501,12 +507,30 @@ class Http1Connection final : public Connection, public ServerExchange {
     return ExchangeError::kClosed;
   }
 
+  // A pending write makes progress while the peer drains the socket's send queue, even when
+  // the kernel does not yet wake the writer (it waits until a good part of a large send buffer
+  // is free). The sweep samples the queue: any change moves the write deadline.
+  void NoteWriteProgress(Clock::time_point now) {
+#ifdef SIOCOUTQ
+    int queued = 0;
+    if (ioctl(Socket().native_handle(), SIOCOUTQ, &queued) != 0) return;
+    if (queued != last_send_queue_) {
+      last_send_queue_ = queued;
+      write_deadline_ = now + host_.limits().write_timeout;
+    }
+#else
+    (void)now;
+#endif
+  }
+
   // Writes every buffer. The write timeout counts from the last progress, not from the start: a
   // large response to a peer that reads slowly but steadily is not cut off.
   template <typename Buffers>
   awaitable<ExchangeError> WriteBuffers(const Buffers& buffers) {
     const std::chrono::milliseconds timeout = host_.limits().write_timeout;
     write_deadline_ = Clock::now() + timeout;
+    last_send_queue_ = -1;
+    write_pending_ = true;
     // Called before each partial write with the bytes written so far: after the first, each
     // call follows a write that made progress.
     auto on_progress = [this, timeout](const error_code& ec, size_t written) -> size_t {
@@ -515,6 +539,7 @@ class Http1Connection final : public Connection, public ServerExchange {
       return kMaxWriteSome;
     };
     auto [ec, n] = co_await asio::async_write(stream_, buffers, on_progress, kUseTuple);
+    write_pending_ = false;
     write_deadline_ = Clock::time_point::max();
     if (ec) co_return MapError(ec);
     co_return ExchangeError::kNone;
@@ -731,6 +756,8 @@ class Http1Connection final : public Connection, public ServerExchange {
   // A read and a write may be pending at once (a full-duplex handler): each has its deadline.
   Clock::time_point read_deadline_ = Clock::time_point::max();
   Clock::time_point write_deadline_ = Clock::time_point::max();
+  bool write_pending_ = false;
+  int last_send_queue_ = -1;  // bytes in the socket's send queue at the last sweep
 };
 
 }  // namespace
