@@ -629,12 +629,12 @@ class Http1Connection final : public Connection, public ServerExchange {
           // calls than a read that finds nothing and waits). TLS reads directly: its stream may
           // hold decrypted bytes that the socket's readiness would not show.
           ReleaseStorage();
-          io_deadline_ = Clock::now() + host_.limits().idle_timeout;
+          read_deadline_ = Clock::now() + host_.limits().idle_timeout;
           auto [ec] = co_await Socket().async_wait(
               tcp::socket::wait_read,
               asio::bind_allocator(std::allocator<void>(),
                                    asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple)));
-          io_deadline_ = Clock::time_point::max();
+          read_deadline_ = Clock::time_point::max();
           AcquireStorage();
           if (ec) co_return false;
         }
