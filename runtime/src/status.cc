@@ -5,7 +5,11 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
+
+#include "connectrpc/result.h"
 
 namespace connectrpc {
 namespace {
@@ -22,6 +26,17 @@ std::string SerializeDeterministic(const google::protobuf::Message& message) {
 }
 
 }  // namespace
+
+namespace internal {
+
+void DieOnErrorResultAccess(const Status& status) {
+  const std::string text = status.ToString();
+  std::fprintf(stderr, "connectrpc: Result::value() called on an error: %s\n", text.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace internal
 
 bool ErrorDetail::UnpackTo(google::protobuf::Message* message) const {
   if (message == nullptr) return false;

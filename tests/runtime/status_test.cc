@@ -6,6 +6,9 @@
 #include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "connectrpc/result.h"
 
 namespace connectrpc {
@@ -77,6 +80,22 @@ TEST(ResultTest, OkStatusBecomesInternal) {
   Result<int> v = 3;
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, 3);
+}
+
+// value(), operator* and operator-> on an error abort with the status text in every build mode
+// (this test runs in the RelWithDebInfo and Release builds too, where assert() is compiled out).
+TEST(ResultDeathTest, ValueOnAnErrorAbortsWithTheStatus) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const Result<int> failed = Status(Code::kNotFound, "no such job");
+  EXPECT_DEATH((void)failed.value(),
+               "Result::value\\(\\) called on an error: not_found: no such job");
+  EXPECT_DEATH((void)*failed, "called on an error: not_found: no such job");
+  Result<std::string> text = Status(Code::kPermissionDenied, "not yours");
+  EXPECT_DEATH((void)text->size(), "called on an error: permission_denied: not yours");
+  EXPECT_DEATH((void)std::move(text).value(), "called on an error: permission_denied: not yours");
+  // The code name alone when there is no message.
+  Result<int> bare = Status(Code::kUnavailable, "");
+  EXPECT_DEATH((void)bare.value(), "called on an error: unavailable\n");
 }
 
 }  // namespace

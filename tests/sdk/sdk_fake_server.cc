@@ -56,7 +56,8 @@ class FakeJobs : public v1::JobServiceHandler {
 
   connectrpc::Status Confirm(connectrpc::ServerContext& context, const v1::ConfirmJobRequest&,
                              v1::ConfirmJobResponse*) override {
-    Record(*state_, context);
+    // Honors the failure budget like every other method (it used to drop Record's failure).
+    if (connectrpc::Status recorded = Record(*state_, context); !recorded.ok()) return recorded;
     v1::ErrorDetails details;
     details.set_code("JOB_NOT_AWAITING_CONFIRMATION");
     details.set_message("job is not awaiting confirmation");

@@ -3,19 +3,28 @@
 //   connectrpc::Result<SayResponse> r = client.Say(request);
 //   if (!r.ok()) return r.status();
 //   use(r->sentence());
+//
+// Result is [[nodiscard]]: a dropped Result is a dropped error. value(), operator* and
+// operator-> on a failed Result print the status to standard error and abort, in every build
+// mode; test ok() first.
 #ifndef CONNECTRPC_RESULT_H_
 #define CONNECTRPC_RESULT_H_
 
-#include <cassert>
 #include <optional>
 #include <utility>
 
 #include "connectrpc/status.h"
 
 namespace connectrpc {
+namespace internal {
+
+// Prints "Result::value() called on an error: <code>: <message>" to standard error and aborts.
+[[noreturn]] void DieOnErrorResultAccess(const Status& status);
+
+}  // namespace internal
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   // A successful result.
   Result(T value) : value_(std::move(value)) {}  // NOLINT(runtime/explicit)
@@ -28,16 +37,17 @@ class Result {
   const Status& status() const { return status_; }
   Status& mutable_status() { return status_; }
 
+  // The value; aborts with the status text if !ok().
   T& value() & {
-    assert(ok());
+    CheckOk();
     return *value_;
   }
   const T& value() const& {
-    assert(ok());
+    CheckOk();
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    CheckOk();
     return std::move(*value_);
   }
 
@@ -48,6 +58,12 @@ class Result {
   const T* operator->() const { return &value(); }
 
  private:
+  void CheckOk() const {
+    if (!value_.has_value()) [[unlikely]] {
+      internal::DieOnErrorResultAccess(status_);
+    }
+  }
+
   std::optional<T> value_;
   Status status_;
 };

@@ -31,7 +31,9 @@ struct ErrorDetail {
   friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
 };
 
-class Status {
+// [[nodiscard]]: a function returning a Status reports an error that must be handled. Where
+// ignoring one is right, say so with a (void) cast and a comment.
+class [[nodiscard]] Status {
  public:
   // An OK status.
   Status() = default;

@@ -1,5 +1,10 @@
 #include "transport/http1_server_connection.h"
 
+#if defined(__linux__)
+#include <linux/sockios.h>  // SIOCOUTQ
+#include <sys/ioctl.h>
+#endif
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
@@ -39,6 +44,7 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kIdleBufferBytes = 2048;      // read buffer while waiting for a request head
 constexpr size_t kBodyBufferBytes = 64u << 10;  // read buffer while a body streams in
 constexpr size_t kMaxKeptBodyBuffer = 64u << 10;
+constexpr size_t kMaxWriteSome = 64u << 10;  // per write_some, as asio::transfer_all
 
 // "HTTP/1.1 200 OK\r\n" for the statuses a server sends; others are formatted per response.
 std::string_view StatusLine(int status) {
@@ -305,9 +311,11 @@ class Http1Connection final : public Connection, public ServerExchange {
     Close();
   }
   void Tick(Clock::time_point now) override {
-    if (io_deadline_ != Clock::time_point::max() && now >= io_deadline_) {
+    if (write_pending_) NoteWriteProgress(now);
+    const Clock::time_point deadline = std::min(read_deadline_, write_deadline_);
+    if (deadline != Clock::time_point::max() && now >= deadline) {
       timed_out_ = true;
-      io_deadline_ = Clock::time_point::max();
+      read_deadline_ = write_deadline_ = Clock::time_point::max();
       CancelWith(ExchangeError::kTimeout);
     }
     if (idle_ && begin_ == end_ && buffer_.size() > kIdleBufferBytes && !read_pending_) {
@@ -503,6 +511,24 @@ class Http1Connection final : public Connection, public ServerExchange {
     return ExchangeError::kClosed;
   }
 
+  // A pending write makes progress while the peer drains the socket's send queue, even when
+  // the kernel does not yet wake the writer (it waits until a good part of a large send buffer
+  // is free). The sweep samples the queue: any change moves the write deadline.
+  void NoteWriteProgress(Clock::time_point now) {
+#ifdef SIOCOUTQ
+    int queued = 0;
+    if (ioctl(Socket().native_handle(), SIOCOUTQ, &queued) != 0) return;
+    if (queued != last_send_queue_) {
+      last_send_queue_ = queued;
+      write_deadline_ = now + host_.limits().write_timeout;
+    }
+#else
+    (void)now;
+#endif
+  }
+
+  // Writes every buffer. The write timeout counts from the last progress, not from the start: a
+  // large response to a peer that reads slowly but steadily is not cut off.
   template <typename Buffers>
   awaitable<ExchangeError> WriteBuffers(const Buffers& buffers) {
     boost::beast::buffers_suffix<Buffers> rest(buffers);
@@ -515,9 +541,20 @@ class Http1Connection final : public Connection, public ServerExchange {
       rest.consume(sent);
       if (asio::buffer_size(rest) == 0) co_return ExchangeError::kNone;
     }
-    io_deadline_ = Clock::now() + host_.limits().write_timeout;
-    auto [ec, n] = co_await asio::async_write(stream_, rest, kUseTuple);
-    io_deadline_ = Clock::time_point::max();
+    const std::chrono::milliseconds timeout = host_.limits().write_timeout;
+    write_deadline_ = Clock::now() + timeout;
+    last_send_queue_ = -1;
+    write_pending_ = true;
+    // Called before each partial write with the bytes written so far: after the first, each
+    // call follows a write that made progress.
+    auto on_progress = [this, timeout](const error_code& ec, size_t written) -> size_t {
+      if (ec) return 0;
+      if (written > 0) write_deadline_ = Clock::now() + timeout;
+      return kMaxWriteSome;
+    };
+    auto [ec, n] = co_await asio::async_write(stream_, rest, on_progress, kUseTuple);
+    write_pending_ = false;
+    write_deadline_ = Clock::time_point::max();
     if (ec) co_return MapError(ec);
     co_return ExchangeError::kNone;
   }
@@ -541,13 +578,13 @@ class Http1Connection final : public Connection, public ServerExchange {
   // progress.
   awaitable<ExchangeError> ReadMore(size_t grow_to, std::chrono::milliseconds timeout) {
     PrepareReadSpace(grow_to);
-    io_deadline_ = std::min(io_deadline_, Clock::now() + timeout);
+    read_deadline_ = std::min(read_deadline_, Clock::now() + timeout);
     read_pending_ = true;
     auto [ec, n] = co_await stream_.async_read_some(
         asio::buffer(buffer_.data() + end_, buffer_.size() - end_),
         asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple));
     read_pending_ = false;
-    if (!head_deadline_armed_) io_deadline_ = Clock::time_point::max();
+    if (!head_deadline_armed_) read_deadline_ = Clock::time_point::max();
     if (ec) co_return MapError(ec);
     end_ += n;
     co_return ExchangeError::kNone;
@@ -581,7 +618,7 @@ class Http1Connection final : public Connection, public ServerExchange {
         if (!head_deadline_armed_) {
           // The whole head must arrive within the idle timeout of its first byte.
           head_deadline_armed_ = true;
-          io_deadline_ = Clock::now() + host_.limits().idle_timeout;
+          read_deadline_ = Clock::now() + host_.limits().idle_timeout;
         }
         error_code ec;
         parser_->SetBodySink(nullptr, 0);
@@ -592,12 +629,12 @@ class Http1Connection final : public Connection, public ServerExchange {
         begin_ += used;
         if (!ec && parser_->is_header_done()) {
           head_deadline_armed_ = false;
-          io_deadline_ = Clock::time_point::max();
+          read_deadline_ = Clock::time_point::max();
           co_return true;
         }
         if (ec && ec != http::error::need_more) {
           head_deadline_armed_ = false;
-          io_deadline_ = Clock::time_point::max();
+          read_deadline_ = Clock::time_point::max();
           int status = 400;
           std::string message;
           if (head_.error) {
@@ -623,12 +660,12 @@ class Http1Connection final : public Connection, public ServerExchange {
           // calls than a read that finds nothing and waits). TLS reads directly: its stream may
           // hold decrypted bytes that the socket's readiness would not show.
           ReleaseStorage();
-          io_deadline_ = Clock::now() + host_.limits().idle_timeout;
+          read_deadline_ = Clock::now() + host_.limits().idle_timeout;
           auto [ec] = co_await Socket().async_wait(
               tcp::socket::wait_read,
               asio::bind_allocator(std::allocator<void>(),
                                    asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple)));
-          io_deadline_ = Clock::time_point::max();
+          read_deadline_ = Clock::time_point::max();
           AcquireStorage();
           if (ec || !ReadAvailable()) co_return false;
           continue;
@@ -695,9 +732,9 @@ class Http1Connection final : public Connection, public ServerExchange {
 
   awaitable<void> Serve() {
     if constexpr (kTls) {
-      io_deadline_ = Clock::now() + host_.limits().idle_timeout;
+      read_deadline_ = Clock::now() + host_.limits().idle_timeout;
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kUseTuple);
-      io_deadline_ = Clock::time_point::max();
+      read_deadline_ = Clock::time_point::max();
       if (ec) co_return;
     }
     for (;;) {
@@ -748,7 +785,11 @@ class Http1Connection final : public Connection, public ServerExchange {
   bool cancelled_ = false;
   bool timed_out_ = false;
   bool head_deadline_armed_ = false;
-  Clock::time_point io_deadline_ = Clock::time_point::max();
+  // A read and a write may be pending at once (a full-duplex handler): each has its deadline.
+  Clock::time_point read_deadline_ = Clock::time_point::max();
+  Clock::time_point write_deadline_ = Clock::time_point::max();
+  bool write_pending_ = false;
+  int last_send_queue_ = -1;  // bytes in the socket's send queue at the last sweep
 };
 
 }  // namespace
