@@ -14,7 +14,29 @@ namespace {
 using connectrpc::Code;
 using transcodely::v1::WatchEventType;
 
-class JobTest : public SandboxTest {};
+class JobTest : public SandboxTest {
+ protected:
+  // A job created with delayed_start: it awaits confirmation, so a watch of it stays open.
+  // Empty on failure (the test has failed then).
+  std::string CreateDelayedJob() {
+    transcodely::v1::CreateJobRequest create = ValidJob();
+    create.set_delayed_start(true);
+    auto created = jobs_->Create(create, As(test_key_));
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return created.ok() ? created->job().id() : std::string();
+  }
+
+  // Opens a watch of `id` and reads its SNAPSHOT into `message`.
+  connectrpc::ServerStreamReader<transcodely::v1::WatchJobResponse> WatchFromSnapshot(
+      const std::string& id, transcodely::v1::WatchJobResponse* message) {
+    transcodely::v1::WatchJobRequest request;
+    request.set_id(id);
+    auto stream = jobs_->Watch(request, As(test_key_));
+    EXPECT_TRUE(stream.Read(message)) << stream.status().ToString();
+    EXPECT_EQ(message->event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+    return stream;
+  }
+};
 
 TEST_F(JobTest, CreateAndGet) {
   transcodely::v1::CreateJobRequest request = ValidJob();
@@ -233,16 +255,11 @@ TEST_F(JobTest, WatchRunsToCompletion) {
 }
 
 TEST_F(JobTest, WatchSendsHeartbeatsWhileWaiting) {
-  transcodely::v1::CreateJobRequest create = ValidJob();
-  create.set_delayed_start(true);
-  auto created = jobs_->Create(create, As(test_key_));
-  ASSERT_TRUE(created.ok());
-  transcodely::v1::WatchJobRequest request;
-  request.set_id(created->job().id());
-  auto stream = jobs_->Watch(request, As(test_key_));
+  const std::string id = CreateDelayedJob();
+  ASSERT_FALSE(id.empty());
   transcodely::v1::WatchJobResponse message;
-  ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
-  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+  auto stream = WatchFromSnapshot(id, &message);
+  ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
   EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_HEARTBEAT);
   EXPECT_EQ(message.job().status(), transcodely::v1::JOB_STATUS_AWAITING_CONFIRMATION);
@@ -250,19 +267,14 @@ TEST_F(JobTest, WatchSendsHeartbeatsWhileWaiting) {
 }
 
 TEST_F(JobTest, WatchSeesACancellation) {
-  transcodely::v1::CreateJobRequest create = ValidJob();
-  create.set_delayed_start(true);
-  auto created = jobs_->Create(create, As(test_key_));
-  ASSERT_TRUE(created.ok());
-  transcodely::v1::WatchJobRequest request;
-  request.set_id(created->job().id());
-  auto stream = jobs_->Watch(request, As(test_key_));
+  const std::string id = CreateDelayedJob();
+  ASSERT_FALSE(id.empty());
   transcodely::v1::WatchJobResponse message;
-  ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
-  EXPECT_EQ(message.event(), transcodely::v1::WATCH_EVENT_TYPE_SNAPSHOT);
+  auto stream = WatchFromSnapshot(id, &message);
+  ASSERT_FALSE(HasFailure());
 
   transcodely::v1::CancelJobRequest cancel;
-  cancel.set_id(created->job().id());
+  cancel.set_id(id);
   ASSERT_TRUE(jobs_->Cancel(cancel, As(test_key_)).ok());
   std::vector<WatchEventType> events;
   while (stream.Read(&message)) {
@@ -276,19 +288,15 @@ TEST_F(JobTest, WatchSeesACancellation) {
 }
 
 TEST_F(JobTest, WatchFollowsAConfirmationToTheEnd) {
-  transcodely::v1::CreateJobRequest create = ValidJob();
-  create.set_delayed_start(true);
-  auto created = jobs_->Create(create, As(test_key_));
-  ASSERT_TRUE(created.ok());
-  transcodely::v1::WatchJobRequest request;
-  request.set_id(created->job().id());
-  auto stream = jobs_->Watch(request, As(test_key_));
+  const std::string id = CreateDelayedJob();
+  ASSERT_FALSE(id.empty());
   transcodely::v1::WatchJobResponse message;
-  ASSERT_TRUE(stream.Read(&message)) << stream.status().ToString();
+  auto stream = WatchFromSnapshot(id, &message);
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(message.job().status(), transcodely::v1::JOB_STATUS_AWAITING_CONFIRMATION);
 
   transcodely::v1::ConfirmJobRequest confirm;
-  confirm.set_id(created->job().id());
+  confirm.set_id(id);
   ASSERT_TRUE(jobs_->Confirm(confirm, As(test_key_)).ok());
   std::vector<transcodely::v1::JobStatus> changes;
   while (stream.Read(&message)) {

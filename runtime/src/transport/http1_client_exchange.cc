@@ -3,6 +3,7 @@
 // The head and the first body bytes go out in one write; response bodies are parsed straight into
 // the caller's string. A keep-alive connection whose response was read in full goes back to the
 // pool at once. No timer runs unless TransportOptions.idle_timeout is set.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/buffer.hpp>
@@ -111,6 +112,8 @@ class Http1ClientExchange final : public HttpExchange,
     });
   }
 
+  static constexpr size_t kMinBodyStep = 4096;
+
   void ReadBody(std::string* out, BodyCallback done) override {
     if (!parser_) {
       return Post(std::move(done),
@@ -123,7 +126,10 @@ class Http1ClientExchange final : public HttpExchange,
     if (Status status = Usable(); !status.ok()) {
       return Post(std::move(done), Result<bool>(std::move(status)));
     }
-    size_t want = kReadChunkBytes;
+    // The body buffer is zero-filled up to `want` before the read (std::string has no
+    // uninitialized resize), so ask for what is already buffered, or a small step, rather than
+    // the whole 64 KiB chunk each time: a streamed message is usually far smaller.
+    size_t want = std::min(kReadChunkBytes, std::max(connection_->buffer.size(), kMinBodyStep));
     if (auto remaining = parser_->content_length_remaining(); remaining && *remaining > 0) {
       want = static_cast<size_t>(std::min<std::uint64_t>(want, *remaining));
     }
