@@ -656,9 +656,12 @@ class Http1Connection final : public Connection, public ServerExchange {
       if (host_.draining() && begin_ == end_) co_return false;
       if constexpr (!kTls) {
         if (begin_ == end_) {
-          // Between requests: wait for readability holding no storage (costs no more system
-          // calls than a read that finds nothing and waits). TLS reads directly: its stream may
-          // hold decrypted bytes that the socket's readiness would not show.
+          // On a busy connection the next request is usually here already: read it without
+          // suspending.
+          if (!ReadAvailable()) co_return false;
+          if (begin_ < end_) continue;
+          // Between requests: wait for readability holding no storage. TLS reads directly: its
+          // stream may hold decrypted bytes that the socket's readiness would not show.
           ReleaseStorage();
           read_deadline_ = Clock::now() + host_.limits().idle_timeout;
           auto [ec] = co_await Socket().async_wait(
