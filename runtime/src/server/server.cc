@@ -183,8 +183,14 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_->is_open()) break;
       const int err = ec.value();
-      if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
-        // Out of descriptors or memory: retrying at once would spin. Back off until some free.
+      // Errors of the one connection being accepted (accept(2): a pending network error on it,
+      // or the peer gave up): take the next one at once. Anything else (out of descriptors or
+      // memory, or an unexpected error) would repeat: back off so the loop cannot spin.
+      const bool this_connection_only =
+          err == ECONNABORTED || err == EINTR || err == EAGAIN || err == EPROTO ||
+          err == ENETDOWN || err == ENOPROTOOPT || err == EHOSTDOWN || err == ENONET ||
+          err == EHOSTUNREACH || err == EOPNOTSUPP || err == ENETUNREACH || err == EPERM;
+      if (!this_connection_only) {
         if (!logged) core_->Log(internal::StrCat("accept failed, backing off: ", ec.message()));
         logged = true;
         accept_wake_->expires_after(backoff);
