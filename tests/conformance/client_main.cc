@@ -9,9 +9,11 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -65,7 +67,12 @@ class FrameQueue {
 int Run() {
   signal(SIGPIPE, SIG_IGN);
 
-  conformance::ClientRunner runner;
+  // CONFORMANCE_CLIENT_UNARY=async makes unary RPCs through the asynchronous form.
+  const char* unary = std::getenv("CONFORMANCE_CLIENT_UNARY");
+  conformance::ClientRunner runner(unary != nullptr && std::string_view(unary) == "async"
+                                       ? conformance::UnaryForm::kAsync
+                                       : conformance::UnaryForm::kBlocking);
+  if (unary != nullptr) std::fprintf(stderr, "conformance-client: unary form: %s\n", unary);
   FrameQueue queue;
   std::mutex output_mu;
   bool output_failed = false;  // guarded by output_mu

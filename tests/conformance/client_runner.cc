@@ -1,5 +1,6 @@
 #include "tests/conformance/client_runner.h"
 
+#include <boost/asio/use_future.hpp>
 #include <google/protobuf/any.pb.h>
 
 #include <chrono>
@@ -150,8 +151,9 @@ void SleepMs(uint32_t ms) {
 class Invocation {
  public:
   Invocation(const v1::ClientCompatRequest& request, std::shared_ptr<Client> client,
-             v1::ClientResponseResult* result)
+             UnaryForm unary_form, v1::ClientResponseResult* result)
       : request_(request),
+        unary_form_(unary_form),
         stub_(std::move(client)),
         result_(result),
         plan_(GetCancelPlan(request)),
@@ -166,17 +168,28 @@ class Invocation {
   // Each returns an error message when the call cannot be attempted.
   std::optional<std::string> Unary() {
     return RunUnary<v1::UnaryRequest, v1::UnaryResponse>(
-        [this](const v1::UnaryRequest& m, const CallOptions& o) { return stub_.Unary(m, o); });
+        [this](const v1::UnaryRequest& m, const CallOptions& o) {
+          if (unary_form_ == UnaryForm::kAsync) {
+            return stub_.UnaryAsync(m, o, boost::asio::use_future).get();
+          }
+          return stub_.Unary(m, o);
+        });
   }
   std::optional<std::string> IdempotentUnary() {
     return RunUnary<v1::IdempotentUnaryRequest, v1::IdempotentUnaryResponse>(
         [this](const v1::IdempotentUnaryRequest& m, const CallOptions& o) {
+          if (unary_form_ == UnaryForm::kAsync) {
+            return stub_.IdempotentUnaryAsync(m, o, boost::asio::use_future).get();
+          }
           return stub_.IdempotentUnary(m, o);
         });
   }
   std::optional<std::string> Unimplemented() {
     return RunUnary<v1::UnimplementedRequest, v1::UnimplementedResponse>(
         [this](const v1::UnimplementedRequest& m, const CallOptions& o) {
+          if (unary_form_ == UnaryForm::kAsync) {
+            return stub_.UnimplementedAsync(m, o, boost::asio::use_future).get();
+          }
           return stub_.Unimplemented(m, o);
         });
   }
@@ -205,6 +218,7 @@ class Invocation {
   }
 
   const v1::ClientCompatRequest& request_;
+  const UnaryForm unary_form_;
   v1::ConformanceServiceClient stub_;
   v1::ClientResponseResult* result_;
   const CancelPlan plan_;
@@ -425,7 +439,7 @@ v1::ClientCompatResponse ClientRunner::Run(const v1::ClientCompatRequest& reques
   v1::ClientResponseResult result;
   std::optional<std::string> error;
   try {
-    Invocation invocation(request, *client, &result);
+    Invocation invocation(request, *client, unary_form_, &result);
     const std::string& method = request.method();
     if (method == "Unary") {
       error = invocation.Unary();

@@ -14,9 +14,13 @@
 
 namespace connectrpc::conformance {
 
+// How unary RPCs are made: the blocking form, or the asynchronous form with asio::use_future
+// (the conformance suite then checks the asynchronous path against the reference server).
+enum class UnaryForm { kBlocking, kAsync };
+
 class ClientRunner {
  public:
-  ClientRunner() = default;
+  explicit ClientRunner(UnaryForm unary_form = UnaryForm::kBlocking) : unary_form_(unary_form) {}
   ClientRunner(const ClientRunner&) = delete;
   ClientRunner& operator=(const ClientRunner&) = delete;
 
@@ -27,6 +31,7 @@ class ClientRunner {
   // The cached client for the request's address, codec, compression and receive limit.
   Result<std::shared_ptr<Client>> GetClient(const v1::ClientCompatRequest& request);
 
+  const UnaryForm unary_form_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Client>> clients_;  // guarded by mu_
 };
