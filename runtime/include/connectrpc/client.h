@@ -111,9 +111,6 @@ struct ClientOptions {
 
 class Client : public std::enable_shared_from_this<Client> {
  public:
-  // Starts a unary call prepared by PrepareUnary; the callback runs on the event loop.
-  using UnaryStarter = absl::AnyInvocable<void(internal::Completion<Status>)>;
-
   // `base_url` is "http://host:port" or "https://host:port", optionally with a path prefix.
   // Fails with kInvalidArgument on a malformed URL or options.
   static Result<std::shared_ptr<Client>> Create(std::string_view base_url,
@@ -186,6 +183,19 @@ class Client : public std::enable_shared_from_this<Client> {
   // Type-erased blocking unary call: fills `response` on success.
   Status Unary(const MethodInfo& method, const google::protobuf::Message& request,
                google::protobuf::Message* response, const CallOptions& options);
+  // The event loop's executor.
+  const boost::asio::any_io_executor& executor() const;
+  // True on the thread that runs the event loop (where blocking calls are refused).
+  bool InEventLoopThread() const;
+  const ClientOptions& options() const;
+  const std::string& base_url() const;
+
+ private:
+  // Starts a unary call prepared by PrepareUnary; the callback runs on the event loop.
+  using UnaryStarter = absl::AnyInvocable<void(internal::Completion<Status>)>;
+
+  explicit Client(std::shared_ptr<internal::ClientCore> core);
+
   // Type-erased asynchronous unary call: prepares it now (the request is serialized or copied)
   // and returns the function that starts it. `response` must stay alive until the callback.
   UnaryStarter PrepareUnary(const MethodInfo& method, const google::protobuf::Message& request,
@@ -197,16 +207,6 @@ class Client : public std::enable_shared_from_this<Client> {
   std::shared_ptr<internal::StreamCall> StartServerStream(const MethodInfo& method,
                                                           const google::protobuf::Message& request,
                                                           const CallOptions& options);
-
-  // The event loop's executor.
-  const boost::asio::any_io_executor& executor() const;
-  // True on the thread that runs the event loop (where blocking calls are refused).
-  bool InEventLoopThread() const;
-  const ClientOptions& options() const;
-  const std::string& base_url() const;
-
- private:
-  explicit Client(std::shared_ptr<internal::ClientCore> core);
 
   std::shared_ptr<internal::ClientCore> core_;
 };

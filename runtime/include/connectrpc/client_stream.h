@@ -47,54 +47,6 @@
 namespace connectrpc {
 namespace internal {
 
-// Input iterator over a stream's messages yielding Result<T>; a failed stream's last element is
-// its error.
-template <typename T>
-class StreamIterator {
- public:
-  using iterator_category = std::input_iterator_tag;
-  using value_type = Result<T>;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const Result<T>*;
-  using reference = const Result<T>&;
-
-  StreamIterator() = default;
-  explicit StreamIterator(StreamCall* call) : call_(call) { Advance(); }
-
-  reference operator*() const { return *current_; }
-  pointer operator->() const { return &*current_; }
-  StreamIterator& operator++() {
-    Advance();
-    return *this;
-  }
-  void operator++(int) { Advance(); }
-  friend bool operator==(const StreamIterator& a, const StreamIterator& b) {
-    return a.call_ == b.call_;
-  }
-
- private:
-  void Advance() {
-    if (call_ == nullptr) return;
-    if (done_) {
-      call_ = nullptr;
-      return;
-    }
-    T message;
-    if (BlockingReceive(*call_, &message)) {
-      current_.emplace(std::move(message));
-    } else if (!call_->status().ok()) {
-      current_.emplace(call_->status());
-      done_ = true;
-    } else {
-      call_ = nullptr;
-    }
-  }
-
-  StreamCall* call_ = nullptr;
-  std::optional<Result<T>> current_;
-  bool done_ = false;
-};
-
 // Reads one message: completes with it, or with nullopt at the end of the stream.
 template <typename Response, typename CompletionToken>
 auto AsyncRead(const std::shared_ptr<StreamCall>& call, CompletionToken&& token) {
@@ -154,36 +106,103 @@ void CloseAndReceive(const std::shared_ptr<StreamCall>& call,
 
 }  // namespace internal
 
-// The response side of a server-streaming call (blocking).
-template <typename Response>
-class ServerStreamReader {
+// Input iterator over a blocking stream's messages (begin() of ServerStreamReader and
+// BidiStream), yielding Result<T>; a failed stream's last element is its error.
+template <typename T>
+class StreamIterator {
  public:
-  explicit ServerStreamReader(std::shared_ptr<internal::StreamCall> call)
-      : call_(std::move(call)) {}
+  using iterator_category = std::input_iterator_tag;
+  using value_type = Result<T>;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const Result<T>*;
+  using reference = const Result<T>&;
 
-  // Reads the next message; false at the end (then check status()).
-  bool Read(Response* response) { return internal::BlockingReceive(*call_, response); }
+  StreamIterator() = default;  // the end
+
+  reference operator*() const { return *current_; }
+  pointer operator->() const { return &*current_; }
+  StreamIterator& operator++() {
+    Advance();
+    return *this;
+  }
+  void operator++(int) { Advance(); }
+  friend bool operator==(const StreamIterator& a, const StreamIterator& b) {
+    return a.call_ == b.call_;
+  }
+
+ private:
+  template <typename Response>
+  friend class ServerStreamReader;
+  template <typename Request, typename Response>
+  friend class BidiStream;
+  explicit StreamIterator(internal::StreamCall* call) : call_(call) { Advance(); }
+
+  void Advance() {
+    if (call_ == nullptr) return;
+    if (done_) {
+      call_ = nullptr;
+      return;
+    }
+    T message;
+    if (internal::BlockingReceive(*call_, &message)) {
+      current_.emplace(std::move(message));
+    } else if (!call_->status().ok()) {
+      current_.emplace(call_->status());
+      done_ = true;
+    } else {
+      call_ = nullptr;
+    }
+  }
+
+  internal::StreamCall* call_ = nullptr;
+  std::optional<Result<T>> current_;
+  bool done_ = false;
+};
+
+// What every client stream offers. Copies share the one call.
+class StreamHandle {
+ public:
+  // The call's status: OK, or the error that ended it; final once the stream has ended.
   const Status& status() const { return call_->status(); }
   const Headers& response_headers() const { return call_->response_headers(); }
   const Headers& response_trailers() const { return call_->response_trailers(); }
+  // Thread-safe: ends the call with kCanceled; a pending operation completes as failed (a Read
+  // with false or nullopt).
   void Cancel() { call_->Cancel(); }
 
-  internal::StreamIterator<Response> begin() {
-    return internal::StreamIterator<Response>(call_.get());
-  }
-  internal::StreamIterator<Response> end() { return {}; }
+ protected:
+  explicit StreamHandle(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
+  ~StreamHandle() = default;
+  StreamHandle(const StreamHandle&) = default;
+  StreamHandle& operator=(const StreamHandle&) = default;
+  StreamHandle(StreamHandle&&) = default;
+  StreamHandle& operator=(StreamHandle&&) = default;
+
+  std::shared_ptr<internal::StreamCall> call_;
+};
+
+class Client;
+
+// The response side of a server-streaming call (blocking).
+template <typename Response>
+class ServerStreamReader : public StreamHandle {
+ public:
+  // Reads the next message; false at the end (then check status()).
+  bool Read(Response* response) { return internal::BlockingReceive(*call_, response); }
+
+  StreamIterator<Response> begin() { return StreamIterator<Response>(call_.get()); }
+  StreamIterator<Response> end() { return {}; }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit ServerStreamReader(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 // A client-streaming call (blocking): Send() any number of requests, then CloseAndReceive().
 template <typename Request, typename Response>
-class ClientStreamWriter {
+class ClientStreamWriter : public StreamHandle {
  public:
-  explicit ClientStreamWriter(std::shared_ptr<internal::StreamCall> call)
-      : call_(std::move(call)) {}
-
   // Sends one request; false if the call already failed (CloseAndReceive() reports why).
   bool Send(const Request& request) { return internal::BlockingSend(*call_, request); }
   // Ends the request stream and waits for the single response.
@@ -197,67 +216,53 @@ class ClientStreamWriter {
           internal::CloseAndReceive<Response>(call_, std::move(complete));
         });
   }
-  const Headers& response_headers() const { return call_->response_headers(); }
-  const Headers& response_trailers() const { return call_->response_trailers(); }
-  void Cancel() { call_->Cancel(); }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit ClientStreamWriter(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 // A bidirectional stream (blocking). Over HTTP/1.1 it is half-duplex: responses arrive after
 // CloseSend().
 template <typename Request, typename Response>
-class BidiStream {
+class BidiStream : public StreamHandle {
  public:
-  explicit BidiStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
-
   bool Send(const Request& request) { return internal::BlockingSend(*call_, request); }
   bool CloseSend() { return internal::BlockingCloseSend(*call_); }
   bool Read(Response* response) { return internal::BlockingReceive(*call_, response); }
-  const Status& status() const { return call_->status(); }
-  const Headers& response_headers() const { return call_->response_headers(); }
-  const Headers& response_trailers() const { return call_->response_trailers(); }
-  void Cancel() { call_->Cancel(); }
 
-  internal::StreamIterator<Response> begin() {
-    return internal::StreamIterator<Response>(call_.get());
-  }
-  internal::StreamIterator<Response> end() { return {}; }
+  StreamIterator<Response> begin() { return StreamIterator<Response>(call_.get()); }
+  StreamIterator<Response> end() { return {}; }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit BidiStream(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 // The response side of a server-streaming call (asynchronous). The request was sent when the
 // stream was made.
 template <typename Response>
-class AsyncServerStream {
+class AsyncServerStream : public StreamHandle {
  public:
-  explicit AsyncServerStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
-
   // Reads the next message. Completion signature: void(std::optional<Response>); nullopt at the
   // end of the stream, after which status() is final (OK or the error that ended it).
   template <typename CompletionToken>
   auto Read(CompletionToken&& token) {
     return internal::AsyncRead<Response>(call_, std::forward<CompletionToken>(token));
   }
-  const Status& status() const { return call_->status(); }
-  const Headers& response_headers() const { return call_->response_headers(); }
-  const Headers& response_trailers() const { return call_->response_trailers(); }
-  // Thread-safe: ends the call with kCanceled; a pending Read completes with nullopt.
-  void Cancel() { call_->Cancel(); }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit AsyncServerStream(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 // A client-streaming call (asynchronous): Send() requests, then CloseAndReceive().
 template <typename Request, typename Response>
-class AsyncClientStream {
+class AsyncClientStream : public StreamHandle {
  public:
-  explicit AsyncClientStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
-
   // Sends one request (serialized at once, so `request` may go away). Completion signature:
   // void(bool); false if the call already failed (CloseAndReceive() reports why).
   template <typename CompletionToken>
@@ -274,20 +279,17 @@ class AsyncClientStream {
           internal::CloseAndReceive<Response>(call, std::move(complete));
         });
   }
-  const Headers& response_headers() const { return call_->response_headers(); }
-  const Headers& response_trailers() const { return call_->response_trailers(); }
-  void Cancel() { call_->Cancel(); }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit AsyncClientStream(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 // A bidirectional stream (asynchronous); half-duplex over HTTP/1.1.
 template <typename Request, typename Response>
-class AsyncBidiStream {
+class AsyncBidiStream : public StreamHandle {
  public:
-  explicit AsyncBidiStream(std::shared_ptr<internal::StreamCall> call) : call_(std::move(call)) {}
-
   // Completion signature: void(bool), as AsyncClientStream::Send.
   template <typename CompletionToken>
   auto Send(const Request& request, CompletionToken&& token) {
@@ -303,13 +305,11 @@ class AsyncBidiStream {
   auto Read(CompletionToken&& token) {
     return internal::AsyncRead<Response>(call_, std::forward<CompletionToken>(token));
   }
-  const Status& status() const { return call_->status(); }
-  const Headers& response_headers() const { return call_->response_headers(); }
-  const Headers& response_trailers() const { return call_->response_trailers(); }
-  void Cancel() { call_->Cancel(); }
 
  private:
-  std::shared_ptr<internal::StreamCall> call_;
+  friend class Client;
+  explicit AsyncBidiStream(std::shared_ptr<internal::StreamCall> call)
+      : StreamHandle(std::move(call)) {}
 };
 
 }  // namespace connectrpc
