@@ -67,12 +67,12 @@ class FrameQueue {
 int Run() {
   signal(SIGPIPE, SIG_IGN);
 
-  // CONFORMANCE_CLIENT_UNARY=async makes unary RPCs through the asynchronous form.
-  const char* unary = std::getenv("CONFORMANCE_CLIENT_UNARY");
-  conformance::ClientRunner runner(unary != nullptr && std::string_view(unary) == "async"
-                                       ? conformance::UnaryForm::kAsync
-                                       : conformance::UnaryForm::kBlocking);
-  if (unary != nullptr) std::fprintf(stderr, "conformance-client: unary form: %s\n", unary);
+  // CONFORMANCE_CLIENT_FORM=async makes every RPC through the asynchronous forms.
+  const char* form = std::getenv("CONFORMANCE_CLIENT_FORM");
+  conformance::ClientRunner runner(form != nullptr && std::string_view(form) == "async"
+                                       ? conformance::CallForm::kAsync
+                                       : conformance::CallForm::kBlocking);
+  if (form != nullptr) std::fprintf(stderr, "conformance-client: call form: %s\n", form);
   FrameQueue queue;
   std::mutex output_mu;
   bool output_failed = false;  // guarded by output_mu

@@ -147,13 +147,55 @@ void SleepMs(uint32_t ms) {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+// The asynchronous streams with blocking-looking operations, each waiting on a future, so that
+// one piece of conformance logic drives either form.
+template <typename Response>
+class WaitingServerStream : public AsyncServerStream<Response> {
+ public:
+  explicit WaitingServerStream(AsyncServerStream<Response> stream)
+      : AsyncServerStream<Response>(std::move(stream)) {}
+  bool Read(Response* response) {
+    std::optional<Response> message =
+        AsyncServerStream<Response>::Read(boost::asio::use_future).get();
+    if (!message) return false;
+    *response = std::move(*message);
+    return true;
+  }
+};
+
+template <typename Request, typename Response>
+class WaitingClientStream : public AsyncClientStream<Request, Response> {
+ public:
+  using Base = AsyncClientStream<Request, Response>;
+  explicit WaitingClientStream(Base stream) : Base(std::move(stream)) {}
+  bool Send(const Request& request) { return Base::Send(request, boost::asio::use_future).get(); }
+  Result<Response> CloseAndReceive() {
+    return Base::CloseAndReceive(boost::asio::use_future).get();
+  }
+};
+
+template <typename Request, typename Response>
+class WaitingBidiStream : public AsyncBidiStream<Request, Response> {
+ public:
+  using Base = AsyncBidiStream<Request, Response>;
+  explicit WaitingBidiStream(Base stream) : Base(std::move(stream)) {}
+  bool Send(const Request& request) { return Base::Send(request, boost::asio::use_future).get(); }
+  bool CloseSend() { return Base::CloseSend(boost::asio::use_future).get(); }
+  bool Read(Response* response) {
+    std::optional<Response> message = Base::Read(boost::asio::use_future).get();
+    if (!message) return false;
+    *response = std::move(*message);
+    return true;
+  }
+};
+
 // One RPC in progress: the request, the options derived from it and the result being built.
 class Invocation {
  public:
   Invocation(const v1::ClientCompatRequest& request, std::shared_ptr<Client> client,
-             UnaryForm unary_form, v1::ClientResponseResult* result)
+             CallForm form, v1::ClientResponseResult* result)
       : request_(request),
-        unary_form_(unary_form),
+        form_(form),
         stub_(std::move(client)),
         result_(result),
         plan_(GetCancelPlan(request)),
@@ -169,7 +211,7 @@ class Invocation {
   std::optional<std::string> Unary() {
     return RunUnary<v1::UnaryRequest, v1::UnaryResponse>(
         [this](const v1::UnaryRequest& m, const CallOptions& o) {
-          if (unary_form_ == UnaryForm::kAsync) {
+          if (form_ == CallForm::kAsync) {
             return stub_.UnaryAsync(m, o, boost::asio::use_future).get();
           }
           return stub_.Unary(m, o);
@@ -178,7 +220,7 @@ class Invocation {
   std::optional<std::string> IdempotentUnary() {
     return RunUnary<v1::IdempotentUnaryRequest, v1::IdempotentUnaryResponse>(
         [this](const v1::IdempotentUnaryRequest& m, const CallOptions& o) {
-          if (unary_form_ == UnaryForm::kAsync) {
+          if (form_ == CallForm::kAsync) {
             return stub_.IdempotentUnaryAsync(m, o, boost::asio::use_future).get();
           }
           return stub_.IdempotentUnary(m, o);
@@ -187,7 +229,7 @@ class Invocation {
   std::optional<std::string> Unimplemented() {
     return RunUnary<v1::UnimplementedRequest, v1::UnimplementedResponse>(
         [this](const v1::UnimplementedRequest& m, const CallOptions& o) {
-          if (unary_form_ == UnaryForm::kAsync) {
+          if (form_ == CallForm::kAsync) {
             return stub_.UnimplementedAsync(m, o, boost::asio::use_future).get();
           }
           return stub_.Unimplemented(m, o);
@@ -198,6 +240,13 @@ class Invocation {
   std::optional<std::string> BidiStream();
 
  private:
+  template <typename Stream>
+  void ReadServerStream(Stream stream);
+  template <typename Stream>
+  void DriveClientStream(Stream stream, const std::vector<v1::ClientStreamRequest>& messages);
+  template <typename Stream>
+  void DriveBidiStream(Stream stream, const std::vector<v1::BidiStreamRequest>& messages);
+
   template <typename Request, typename Response, typename Call>
   std::optional<std::string> RunUnary(Call call);
 
@@ -218,7 +267,7 @@ class Invocation {
   }
 
   const v1::ClientCompatRequest& request_;
-  const UnaryForm unary_form_;
+  const CallForm form_;
   v1::ConformanceServiceClient stub_;
   v1::ClientResponseResult* result_;
   const CancelPlan plan_;
@@ -271,9 +320,18 @@ std::optional<std::string> Invocation::ServerStream() {
   v1::ServerStreamRequest message;
   if (auto error = Unpack(request_.request_messages(0), &message)) return error;
 
+  if (form_ == CallForm::kAsync) {
+    ReadServerStream(WaitingServerStream(stub_.ServerStreamAsync(message, options_)));
+  } else {
+    ReadServerStream(stub_.ServerStream(message, options_));
+  }
+  return std::nullopt;
+}
+
+template <typename Stream>
+void Invocation::ReadServerStream(Stream stream) {
   // The request is sent and closed when the call starts, so the clock starts now too.
   std::unique_ptr<DelayedAction> timer = ArmCancelTimer();
-  ServerStreamReader<v1::ServerStreamResponse> stream = stub_.ServerStream(message, options_);
   v1::ServerStreamResponse response;
   int received = 0;
   while (stream.Read(&response)) {
@@ -284,15 +342,22 @@ std::optional<std::string> Invocation::ServerStream() {
   const Status& status = stream.status();
   if (!status.ok()) SetError(status, result_);
   SetStreamMetadata(stream.response_headers(), stream.response_trailers(), status);
-  return std::nullopt;
 }
 
 std::optional<std::string> Invocation::ClientStream() {
   std::vector<v1::ClientStreamRequest> messages;
   if (auto error = UnpackAll(request_, &messages)) return error;
+  if (form_ == CallForm::kAsync) {
+    DriveClientStream(WaitingClientStream(stub_.ClientStreamAsync(options_)), messages);
+  } else {
+    DriveClientStream(stub_.ClientStream(options_), messages);
+  }
+  return std::nullopt;
+}
 
-  ClientStreamWriter<v1::ClientStreamRequest, v1::ClientStreamResponse> stream =
-      stub_.ClientStream(options_);
+template <typename Stream>
+void Invocation::DriveClientStream(Stream stream,
+                                   const std::vector<v1::ClientStreamRequest>& messages) {
   for (size_t i = 0; i < messages.size(); ++i) {
     SleepMs(request_.request_delay_ms());
     if (!stream.Send(messages[i])) {
@@ -318,16 +383,23 @@ std::optional<std::string> Invocation::ClientStream() {
         {&stream.response_headers(), &stream.response_trailers(), &response.status().metadata()},
         result_);
   }
-  return std::nullopt;
 }
 
 std::optional<std::string> Invocation::BidiStream() {
   std::vector<v1::BidiStreamRequest> messages;
   if (auto error = UnpackAll(request_, &messages)) return error;
-  const bool full_duplex = request_.stream_type() == v1::STREAM_TYPE_FULL_DUPLEX_BIDI_STREAM;
+  if (form_ == CallForm::kAsync) {
+    DriveBidiStream(WaitingBidiStream(stub_.BidiStreamAsync(options_)), messages);
+  } else {
+    DriveBidiStream(stub_.BidiStream(options_), messages);
+  }
+  return std::nullopt;
+}
 
-  connectrpc::BidiStream<v1::BidiStreamRequest, v1::BidiStreamResponse> stream =
-      stub_.BidiStream(options_);
+template <typename Stream>
+void Invocation::DriveBidiStream(Stream stream,
+                                 const std::vector<v1::BidiStreamRequest>& messages) {
+  const bool full_duplex = request_.stream_type() == v1::STREAM_TYPE_FULL_DUPLEX_BIDI_STREAM;
   v1::BidiStreamResponse response;
   int received = 0;
   bool done = false;  // the response stream has ended
@@ -362,7 +434,6 @@ std::optional<std::string> Invocation::BidiStream() {
   const Status& status = stream.status();
   if (!status.ok()) SetError(status, result_);
   SetStreamMetadata(stream.response_headers(), stream.response_trailers(), status);
-  return std::nullopt;
 }
 
 // Why the request cannot be attempted by this client, if it cannot.
@@ -439,7 +510,7 @@ v1::ClientCompatResponse ClientRunner::Run(const v1::ClientCompatRequest& reques
   v1::ClientResponseResult result;
   std::optional<std::string> error;
   try {
-    Invocation invocation(request, *client, unary_form_, &result);
+    Invocation invocation(request, *client, form_, &result);
     const std::string& method = request.method();
     if (method == "Unary") {
       error = invocation.Unary();

@@ -14,13 +14,14 @@
 
 namespace connectrpc::conformance {
 
-// How unary RPCs are made: the blocking form, or the asynchronous form with asio::use_future
-// (the conformance suite then checks the asynchronous path against the reference server).
-enum class UnaryForm { kBlocking, kAsync };
+// How RPCs are made: the blocking forms, or the asynchronous forms (`<Method>Async` and the
+// Async*Stream operations) with asio::use_future, so that the conformance suite checks the
+// asynchronous path against the reference server.
+enum class CallForm { kBlocking, kAsync };
 
 class ClientRunner {
  public:
-  explicit ClientRunner(UnaryForm unary_form = UnaryForm::kBlocking) : unary_form_(unary_form) {}
+  explicit ClientRunner(CallForm form = CallForm::kBlocking) : form_(form) {}
   ClientRunner(const ClientRunner&) = delete;
   ClientRunner& operator=(const ClientRunner&) = delete;
 
@@ -31,7 +32,7 @@ class ClientRunner {
   // The cached client for the request's address, codec, compression and receive limit.
   Result<std::shared_ptr<Client>> GetClient(const v1::ClientCompatRequest& request);
 
-  const UnaryForm unary_form_;
+  const CallForm form_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Client>> clients_;  // guarded by mu_
 };
