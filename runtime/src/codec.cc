@@ -18,18 +18,27 @@ class ProtoCodecImpl final : public Codec {
 
   Status Marshal(const google::protobuf::Message& message, std::string* out) const override {
     out->clear();
-    bool ok = false;
-    {
-      google::protobuf::io::StringOutputStream stream(out);
-      google::protobuf::io::CodedOutputStream coded(&stream);
-      coded.SetSerializationDeterministic(true);
-      ok = message.SerializeToCodedStream(&coded);
-    }
-    if (!ok) {
-      out->clear();
+    if (!message.IsInitialized()) {
       return Status(Code::kInternal,
                     "marshal " + message.GetDescriptor()->full_name() +
                         ": missing required fields: " + message.InitializationErrorString());
+    }
+    // Sized once, then written straight into `out` (no stream growing and backing up).
+    const size_t size = message.ByteSizeLong();
+    if (size > static_cast<size_t>(INT_MAX)) {
+      return Status(Code::kResourceExhausted, "marshal " + message.GetDescriptor()->full_name() +
+                                                  ": message exceeds 2 GiB");
+    }
+    out->resize(size);
+    google::protobuf::io::ArrayOutputStream stream(out->data(), static_cast<int>(size));
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);  // map entries in key order
+    message.SerializeWithCachedSizes(&coded);
+    coded.Trim();
+    if (coded.HadError() || static_cast<size_t>(coded.ByteCount()) != size) {
+      out->clear();
+      return Status(Code::kInternal, "marshal " + message.GetDescriptor()->full_name() +
+                                         ": message changed while it was serialized");
     }
     return Status();
   }

@@ -18,6 +18,7 @@
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -402,8 +403,8 @@ class Http1Connection final : public Connection, public ServerExchange {
       } else {
         fields_.append("content-length: ");
         char digits[24];
-        const int n = std::snprintf(digits, sizeof(digits), "%zu", body_.size());
-        fields_.append(digits, static_cast<size_t>(n));
+        const char* end = std::to_chars(digits, digits + sizeof(digits), body_.size()).ptr;
+        fields_.append(digits, static_cast<size_t>(end - digits));
         fields_.append("\r\n");
       }
       keep_alive_ = keep_alive_ && !host_.draining() && !cancelled_;
@@ -416,8 +417,10 @@ class Http1Connection final : public Connection, public ServerExchange {
     if (!head_only) {
       if (chunked_) {
         if (!body_.empty()) {
-          const int n = std::snprintf(chunk_prefix_, sizeof(chunk_prefix_), "%zx\r\n", body_.size());
-          buffers[count++] = asio::buffer(chunk_prefix_, static_cast<size_t>(n));
+          char* end = std::to_chars(chunk_prefix_, chunk_prefix_ + 16, body_.size(), 16).ptr;
+          *end++ = '\r';
+          *end++ = '\n';
+          buffers[count++] = asio::buffer(chunk_prefix_, static_cast<size_t>(end - chunk_prefix_));
           buffers[count++] = asio::buffer(body_);
           buffers[count++] = asio::buffer("\r\n", 2);
         }
