@@ -1,5 +1,7 @@
 #include "codec/json_message_info.h"
 
+#include <google/protobuf/descriptor.pb.h>
+
 #include <atomic>
 #include <deque>
 #include <memory>
