@@ -11,11 +11,14 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "codec/json_message_info.h"
@@ -39,7 +42,9 @@ class RandomFiller {
     const Reflection* reflection = message->GetReflection();
     for (int i = 0; i < descriptor->field_count(); ++i) {
       const FieldDescriptor* field = descriptor->field(i);
-      if (!Chance(field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? 3 - depth : 2)) continue;
+      // Half of the scalar fields; messages less often the deeper they are.
+      const int odds = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? 3 - depth : 2;
+      if (Uniform(0, 3) >= odds) continue;
       if (field->is_repeated()) {
         const int count = Uniform(0, 3);
         for (int k = 0; k < count; ++k) {
@@ -60,7 +65,6 @@ class RandomFiller {
   }
 
  private:
-  bool Chance(int in) { return in > 0 && Uniform(0, in) == 0 ? true : in > 0 && Uniform(0, 1); }
   int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
 
   template <typename T>
@@ -84,8 +88,8 @@ class RandomFiller {
         return edges[Uniform(0, static_cast<int>(std::size(edges)) - 1)];
       case 1: {
         // Any bit pattern but a NaN's (protobuf prints every NaN as "NaN" anyway).
-        std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t> bits =
-            Integer<decltype(bits)>();
+        using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+        const Bits bits = Integer<Bits>();
         T value;
         std::memcpy(&value, &bits, sizeof(value));
         return std::isnan(value) ? T(0) : value;
