@@ -93,6 +93,7 @@ TEST(JsonFastPathTest, FallbackForWellKnownTypes) {
   message.set_name("n");
   message.mutable_at()->set_seconds(1);
   EXPECT_EQ(Marshal(message), R"({"name":"n","at":"1970-01-01T00:00:01Z"})");
+  EXPECT_EQ(Marshal(message), ProtobufMarshal(message));
   ReachesTimestamp outer;
   *outer.mutable_inner() = message;
   EXPECT_EQ(Marshal(outer), R"({"inner":{"name":"n","at":"1970-01-01T00:00:01Z"}})");

@@ -3,7 +3,6 @@
 #include <google/protobuf/message.h>
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -16,6 +15,7 @@
 #include <system_error>
 
 #include "codec/json_fast_codec.h"
+#include "codec/json_value_parser.h"
 #include "util/base64.h"
 
 namespace connectrpc::internal {
@@ -63,6 +63,8 @@ std::optional<double> ToDouble(const json::value& value) {
     case json::kind::uint64:
       return static_cast<double>(value.get_uint64());
     case json::kind::double_:
+      // A number too large for a double.
+      if (!std::isfinite(value.get_double())) return std::nullopt;
       return value.get_double();
     case json::kind::string: {
       const std::string_view text = value.get_string();
@@ -361,7 +363,7 @@ Status FastJsonUnmarshal(std::string_view data, const JsonMessageInfo& info, Mes
   // Each message level takes at most two JSON levels (an array or a map, then the object).
   options.max_depth = 2 * kJsonMaxMessageDepth + 1;
   boost::system::error_code ec;
-  const json::value root = json::parse(data, ec, &resource, options);
+  const json::value root = ParseJsonValue(data, &resource, options, ec);
   if (ec) return failure("invalid JSON: " + ec.message());
   if (!root.is_object()) return failure("expected a JSON object, got " + Describe(root));
   JsonReader reader;
