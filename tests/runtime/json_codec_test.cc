@@ -2,6 +2,7 @@
 // every input rule, accepted and rejected forms alike. Each input case is also given to protobuf's
 // json_util, and the two must agree on accepting it unless the case says otherwise.
 #include <google/protobuf/descriptor.pb.h>
+#include <google/protobuf/util/field_comparator.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/wrappers.pb.h>
@@ -218,9 +219,22 @@ TEST(JsonFastMarshalTest, TooDeepIsInternal) {
 struct Case {
   const char* json;
   bool accepted;
-  // protobuf 3.21's json_util decides this case the other way (documented deviations).
+  // protobuf 3.21's json_util accepts or rejects this case the other way, or reads it into another
+  // message. Each is a place where 3.21 is laxer than the proto3 JSON mapping (which newer
+  // protobuf releases follow): a trailing comma, a scalar for a repeated field, null inside a
+  // repeated field or as a map value, "true" as a bool, "1" or "True" as a bool map key, and an
+  // unknown enum name as a map value (3.21 keeps the entry with value 0; it is dropped here, like
+  // an unknown enum name anywhere else).
   bool protobuf_differs = false;
 };
+
+bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b) {
+  google::protobuf::util::DefaultFieldComparator comparator;
+  comparator.set_treat_nan_as_equal(true);
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.set_field_comparator(&comparator);
+  return differencer.Compare(a, b);
+}
 
 void CheckCases(const std::vector<Case>& cases) {
   for (const Case& c : cases) {
@@ -241,12 +255,10 @@ void CheckCases(const std::vector<Case>& cases) {
     options.ignore_unknown_fields = true;
     const bool protobuf_ok =
         google::protobuf::util::JsonStringToMessage(c.json, &theirs, options).ok();
-    EXPECT_EQ(protobuf_ok != status.ok(), c.protobuf_differs) << "protobuf and we on " << c.json;
-    if (status.ok() && protobuf_ok) {
-      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(ours, theirs))
-          << c.json << "\nours: " << ours.ShortDebugString()
-          << "\ntheirs: " << theirs.ShortDebugString();
-    }
+    const bool agree = protobuf_ok == status.ok() && (!protobuf_ok || SameMessage(ours, theirs));
+    EXPECT_EQ(!agree, c.protobuf_differs)
+        << "protobuf and we on " << c.json << "\nours: " << ours.ShortDebugString()
+        << "\ntheirs: " << theirs.ShortDebugString();
   }
 }
 
@@ -267,7 +279,7 @@ TEST(JsonFastUnmarshalTest, TopLevel) {
       {"null", false},
       {"{", false},
       {"{}x", false},
-      {R"({"scalars":{"fInt32":1},})", false},
+      {R"({"scalars":{"fInt32":1},})", false, true},
   });
   Everything message;
   const Status status = JsonCodec().Unmarshal("", &message);
@@ -369,7 +381,7 @@ TEST(JsonFastUnmarshalTest, BoolStringBytes) {
   CheckCases({
       {R"({"scalars":{"fBool":true}})", true},
       {R"({"scalars":{"fBool":false}})", true},
-      {R"({"scalars":{"fBool":"true"}})", false},
+      {R"({"scalars":{"fBool":"true"}})", false, true},
       {R"({"scalars":{"fBool":1}})", false},
       {R"({"scalars":{"fString":"x\u00e9\ud83d\ude00\n"}})", true},
       {R"({"scalars":{"fString":1}})", false},
@@ -398,7 +410,7 @@ TEST(JsonFastUnmarshalTest, Enums) {
       {R"({"scalars":{"fEnum":-1}})", true},
       {R"({"scalars":{"fEnum":"COLOR_BOGUS"}})", true},
       {R"({"repeateds":{"rEnum":["COLOR_RED","COLOR_BOGUS",2]}})", true},
-      {R"({"maps":{"mEnum":{"a":"COLOR_BOGUS","b":"COLOR_RED"}}})", true},
+      {R"({"maps":{"mEnum":{"a":"COLOR_BOGUS","b":"COLOR_RED"}}})", true, true},
       {R"({"scalars":{"fEnum":1.5}})", false},
       {R"({"scalars":{"fEnum":true}})", false},
       {R"({"scalars":{"fEnum":{}}})", false},
@@ -423,8 +435,8 @@ TEST(JsonFastUnmarshalTest, RepeatedAndMaps) {
       {R"({"repeateds":{"rInt32":[1,2,"3"],"rString":["a",""],"rMessage":[{},{"fInt32":1}]}})",
        true},
       {R"({"repeateds":{"rInt32":[]}})", true},
-      {R"({"repeateds":{"rInt32":1}})", false},
-      {R"({"repeateds":{"rInt32":[null]}})", false},
+      {R"({"repeateds":{"rInt32":1}})", false, true},
+      {R"({"repeateds":{"rInt32":[null]}})", false, true},
       {R"({"repeateds":{"rInt32":[1.5]}})", false},
       {R"({"repeateds":{"rMessage":[1]}})", false},
       {R"({"repeateds":{"rInt32":{}}})", false},
@@ -441,9 +453,9 @@ TEST(JsonFastUnmarshalTest, RepeatedAndMaps) {
       {R"({"maps":{"mInt32":{"1.0":1}}})", false},
       {R"({"maps":{"mInt32":{"2147483648":1}}})", false},
       {R"({"maps":{"mUint32":{"-1":1}}})", false},
-      {R"({"maps":{"mBool":{"1":true}}})", false},
-      {R"({"maps":{"mBool":{"True":true}}})", false},
-      {R"({"maps":{"mInt32":{"1":null}}})", false},
+      {R"({"maps":{"mBool":{"1":true}}})", false, true},
+      {R"({"maps":{"mBool":{"True":true}}})", false, true},
+      {R"({"maps":{"mInt32":{"1":null}}})", false, true},
       {R"({"maps":{"mInt32":{"1":"x"}}})", false},
       {R"({"maps":{"mInt32":[]}})", false},
       {R"({"maps":{"mMessage":{"1":2}}})", false},

@@ -57,6 +57,9 @@ void AppendFloating(T value, std::string* out) {
     out->append("\"NaN\"");
   } else if (std::isinf(value)) {
     out->append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+  } else if (value == 0 && std::signbit(value)) {
+    // Not "-0": readers that take that for the integer 0 would lose the sign.
+    out->append("-0.0");
   } else {
     AppendNumber(value, out);
   }

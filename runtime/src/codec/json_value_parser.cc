@@ -60,8 +60,15 @@ class PreciseHandler {
     number_.append(s.data(), s.size());
     return true;
   }
-  bool on_int64(std::int64_t i, json::string_view, error_code&) {
+  bool on_int64(std::int64_t i, json::string_view s, error_code&) {
+    // "-0" keeps its sign as a double (for double and float fields; integers take it as 0).
+    const bool negative_zero = i == 0 && ((!number_.empty() && number_[0] == '-') ||
+                                          (number_.empty() && !s.empty() && s[0] == '-'));
     number_.clear();
+    if (negative_zero) {
+      stack_.push_double(-0.0);
+      return true;
+    }
     stack_.push_int64(i);
     return true;
   }
