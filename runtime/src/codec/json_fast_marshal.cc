@@ -11,7 +11,6 @@
 
 #include "codec/json_fast_codec.h"
 #include "util/base64.h"
-#include "util/json_string.h"
 #include "util/utf8.h"
 
 namespace connectrpc::internal {
@@ -21,17 +20,58 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-bool IsValidUtf8(std::string_view s) {
+// Appends `s` as a quoted JSON string, escaping only what JSON requires; false (with a partial
+// output) if `s` is not valid UTF-8. (util/json_string.h would replace invalid bytes instead, and
+// appends byte by byte; this copies runs.)
+bool AppendUtf8JsonString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;  // the start of the bytes not yet copied
   size_t i = 0;
   while (i < s.size()) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) return false;
+      i += n;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
       ++i;
       continue;
     }
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) return false;
-    i += n;
+    out->append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default: {
+        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        out->append(escape, sizeof(escape));
+      }
+    }
+    run = ++i;
   }
+  out->append(s.data() + run, i - run);
+  out->push_back('"');
   return true;
 }
 
@@ -204,12 +244,9 @@ class JsonWriter {
   }
 
   bool WriteString(std::string_view value, const FieldDescriptor* field) {
-    if (!IsValidUtf8(value)) {
-      error_ = "string field " + field->full_name() + " is not valid UTF-8";
-      return false;
-    }
-    AppendJsonString(value, out_);
-    return true;
+    if (AppendUtf8JsonString(value, out_)) return true;
+    error_ = "string field " + field->full_name() + " is not valid UTF-8";
+    return false;
   }
 
   // One value of `field`: the singular value if `index` is -1, else the element at `index`.

@@ -24,7 +24,12 @@ class PreciseHandler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  explicit PreciseHandler(json::storage_ptr storage) : stack_(std::move(storage)) {}
+  // The stack's own scratch space starts in `buffer`, then takes from `scratch`.
+  PreciseHandler(json::storage_ptr scratch, unsigned char* buffer, std::size_t size)
+      : stack_(std::move(scratch), buffer, size) {}
+
+  // Values are built in `storage`.
+  void Reset(json::storage_ptr storage) { stack_.reset(std::move(storage)); }
 
   json::value Release() { return stack_.release(); }
 
@@ -110,7 +115,9 @@ class PreciseHandler {
 
 json::value ParseJsonValue(std::string_view text, json::storage_ptr storage,
                            const json::parse_options& options, error_code& ec) {
-  json::basic_parser<PreciseHandler> parser(options, std::move(storage));
+  unsigned char scratch[1024];
+  json::basic_parser<PreciseHandler> parser(options, storage, scratch, sizeof(scratch));
+  parser.handler().Reset(std::move(storage));
   const std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
   if (ec) return nullptr;
   if (n < text.size()) {
