@@ -2,6 +2,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -23,6 +24,14 @@ using google::protobuf::Reflection;
 // Appends `s` as a quoted JSON string, escaping only what JSON requires; false (with a partial
 // output) if `s` is not valid UTF-8. (util/json_string.h would replace invalid bytes instead, and
 // appends byte by byte; this copies runs.)
+// The ASCII bytes a JSON string holds as they are.
+constexpr std::array<bool, 256> MakePlainTable() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x80; ++c) table[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return table;
+}
+constexpr std::array<bool, 256> kPlain = MakePlainTable();
+
 bool AppendUtf8JsonString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
@@ -30,14 +39,14 @@ bool AppendUtf8JsonString(std::string_view s, std::string* out) {
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (kPlain[c]) {
+      ++i;
+      continue;
+    }
     if (c >= 0x80) {
       const size_t n = Utf8SequenceLength(s, i);
       if (n == 0) return false;
       i += n;
-      continue;
-    }
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
       continue;
     }
     out->append(s.data() + run, i - run);
