@@ -138,7 +138,20 @@ class JsonWriter {
     out_->push_back('{');
     bool first = true;
     for (const JsonFieldInfo& f : info.fields) {
-      if (!IsPresent(message, reflection, f.field)) continue;
+      const FieldDescriptor* field = f.field;
+      if (field->type() == FieldDescriptor::TYPE_STRING && !field->is_repeated() &&
+          !field->has_presence()) {
+        // The common case, with one reflection call rather than two.
+        std::string scratch;
+        const std::string& value = reflection->GetStringReference(message, field, &scratch);
+        if (value.empty()) continue;
+        if (!first) out_->push_back(',');
+        first = false;
+        out_->append(f.json_key);
+        if (!WriteString(value, field)) return false;
+        continue;
+      }
+      if (!IsPresent(message, reflection, field)) continue;
       if (!first) out_->push_back(',');
       first = false;
       out_->append(f.json_key);
