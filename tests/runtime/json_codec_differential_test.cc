@@ -270,5 +270,44 @@ TEST(JsonFastPathDifferentialTest, MatchesProtobufJsonUtil) {
   EXPECT_GT(non_empty, kIterations / 2);
 }
 
+// Damaged JSON (bytes changed, dropped or cut off) is accepted or rejected cleanly: a rejected
+// input leaves the message empty, an accepted one gives a message the codec can write again.
+TEST(JsonFastPathDifferentialTest, DamagedInputFailsCleanly) {
+  using connectrpc::jsontest::v1::Everything;
+  RandomFiller filler(7);
+  std::mt19937 rng(11);
+  static constexpr char kJunk[] = "{}[]\",:0123456789-+.eE\\ntfu \xff\xc3";
+  int rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Everything message;
+    filler.Fill(&message, 0);
+    std::string json;
+    ASSERT_TRUE(JsonCodec().Marshal(message, &json).ok());
+    if (json.size() < 2) continue;
+    const size_t at = std::uniform_int_distribution<size_t>(0, json.size() - 1)(rng);
+    switch (i % 3) {
+      case 0:
+        json[at] = kJunk[std::uniform_int_distribution<size_t>(0, sizeof(kJunk) - 2)(rng)];
+        break;
+      case 1:
+        json.erase(at, 1);
+        break;
+      default:
+        json.resize(at);
+    }
+    Everything parsed;
+    const Status status = JsonCodec().Unmarshal(json, &parsed);
+    if (status.ok()) {
+      std::string again;
+      EXPECT_TRUE(JsonCodec().Marshal(parsed, &again).ok()) << json;
+    } else {
+      ++rejected;
+      EXPECT_EQ(status.code(), Code::kInvalidArgument);
+      EXPECT_EQ(parsed.ByteSizeLong(), 0u) << json;
+    }
+  }
+  EXPECT_GT(rejected, 1000);
+}
+
 }  // namespace
 }  // namespace connectrpc
