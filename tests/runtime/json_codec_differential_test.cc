@@ -50,8 +50,7 @@ class RandomFiller {
         for (int k = 0; k < count; ++k) {
           if (field->is_map()) {
             Message* entry = reflection->AddMessage(message, field);
-            SetValue(entry, entry->GetReflection(), field->message_type()->map_key(), false,
-                     depth);
+            SetValue(entry, entry->GetReflection(), field->message_type()->map_key(), false, depth);
             SetValue(entry, entry->GetReflection(), field->message_type()->map_value(), false,
                      depth);
           } else {
@@ -69,8 +68,12 @@ class RandomFiller {
 
   template <typename T>
   T Integer() {
-    constexpr T kEdges[] = {0, 1, static_cast<T>(-1), std::numeric_limits<T>::min(),
-                            std::numeric_limits<T>::max(), static_cast<T>(42)};
+    constexpr T kEdges[] = {0,
+                            1,
+                            static_cast<T>(-1),
+                            std::numeric_limits<T>::min(),
+                            std::numeric_limits<T>::max(),
+                            static_cast<T>(42)};
     if (Uniform(0, 1)) return kEdges[Uniform(0, 5)];
     return std::uniform_int_distribution<T>(std::numeric_limits<T>::min(),
                                             std::numeric_limits<T>::max())(rng_);
@@ -79,10 +82,21 @@ class RandomFiller {
   template <typename T>
   T Floating() {
     using L = std::numeric_limits<T>;
-    const T edges[] = {0,           static_cast<T>(-0.0), 1,         -1,
-                       L::max(),    L::lowest(),          L::min(),  L::denorm_min(),
-                       -L::denorm_min(), L::quiet_NaN(),  L::infinity(), -L::infinity(),
-                       static_cast<T>(0.1), static_cast<T>(1e10), static_cast<T>(123.456)};
+    const T edges[] = {0,
+                       static_cast<T>(-0.0),
+                       1,
+                       -1,
+                       L::max(),
+                       L::lowest(),
+                       L::min(),
+                       L::denorm_min(),
+                       -L::denorm_min(),
+                       L::quiet_NaN(),
+                       L::infinity(),
+                       -L::infinity(),
+                       static_cast<T>(0.1),
+                       static_cast<T>(1e10),
+                       static_cast<T>(123.456)};
     switch (Uniform(0, 2)) {
       case 0:
         return edges[Uniform(0, static_cast<int>(std::size(edges)) - 1)];
@@ -100,9 +114,16 @@ class RandomFiller {
   }
 
   std::string String() {
-    static const char* const kEdges[] = {
-        "",  "a", "h\xc3\xa9llo", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80",
-        "\"\\/\b\f\n\r\t", "\x01\x1f\x7f", "</script>", "\xe2\x80\xa8\xe2\x80\xa9", "null"};
+    static const char* const kEdges[] = {"",
+                                         "a",
+                                         "h\xc3\xa9llo",
+                                         "\xe6\x97\xa5\xe6\x9c\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\"\\/\b\f\n\r\t",
+                                         "\x01\x1f\x7f",
+                                         "</script>",
+                                         "\xe2\x80\xa8\xe2\x80\xa9",
+                                         "null"};
     if (Uniform(0, 1)) return kEdges[Uniform(0, 9)];
     std::string s;
     const int n = Uniform(0, 12);
@@ -251,8 +272,7 @@ TEST(JsonFastPathDifferentialTest, MatchesProtobufJsonUtil) {
 
     std::string report;
     Everything by_protobuf;
-    ASSERT_TRUE(
-        google::protobuf::util::JsonStringToMessage(ours, &by_protobuf, parse_options).ok())
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ours, &by_protobuf, parse_options).ok())
         << ours;
     ASSERT_TRUE(SameMessage(message, by_protobuf, &report)) << ours << "\n" << report;
 

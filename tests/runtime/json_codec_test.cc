@@ -105,9 +105,9 @@ TEST(JsonFastPathTest, FallbackForWellKnownTypes) {
   // The fallback's errors are as before.
   const Status status = JsonCodec().Unmarshal(R"({"at":"yesterday"})", &parsed);
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
-  EXPECT_EQ(status.message().rfind("unmarshal into connectrpc.jsontest.v1.WithTimestamp from JSON: ",
-                                   0),
-            0u);
+  EXPECT_EQ(
+      status.message().rfind("unmarshal into connectrpc.jsontest.v1.WithTimestamp from JSON: ", 0),
+      0u);
 }
 
 TEST(JsonFastMarshalTest, EmptyAndDefaults) {
@@ -180,9 +180,8 @@ TEST(JsonFastMarshalTest, MapKeys) {
   (*m.mutable_m_uint32())[7] = 8;
   (*m.mutable_m_enum())["k"] = connectrpc::jsontest::v1::COLOR_GREEN;
   (*m.mutable_m_message())[1].set_f_int32(2);
-  EXPECT_EQ(Marshal(m),
-            R"({"mInt64":{"-5":"6"},"mUint32":{"7":8},"mBool":{"true":false},)"
-            R"("mEnum":{"k":"COLOR_GREEN"},"mMessage":{"1":{"fInt32":2}}})");
+  EXPECT_EQ(Marshal(m), R"({"mInt64":{"-5":"6"},"mUint32":{"7":8},"mBool":{"true":false},)"
+                        R"("mEnum":{"k":"COLOR_GREEN"},"mMessage":{"1":{"fInt32":2}}})");
 }
 
 TEST(JsonFastMarshalTest, InvalidUtf8IsInternal) {
@@ -249,9 +248,9 @@ void CheckCases(const std::vector<Case>& cases) {
     EXPECT_EQ(status.ok(), c.accepted) << c.json << ": " << status.message();
     if (!status.ok()) {
       EXPECT_EQ(status.code(), Code::kInvalidArgument) << c.json;
-      EXPECT_EQ(status.message().rfind(
-                    "unmarshal into connectrpc.jsontest.v1.Everything from JSON: ", 0),
-                0u)
+      EXPECT_EQ(
+          status.message().rfind("unmarshal into connectrpc.jsontest.v1.Everything from JSON: ", 0),
+          0u)
           << status.message();
       EXPECT_EQ(ours.ByteSizeLong(), 0u) << c.json;
     }
@@ -289,8 +288,9 @@ TEST(JsonFastUnmarshalTest, TopLevel) {
   Everything message;
   const Status status = JsonCodec().Unmarshal("", &message);
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
-  EXPECT_EQ(status.message(), "unmarshal into connectrpc.jsontest.v1.Everything: zero-length "
-                              "payload is not a valid JSON object");
+  EXPECT_EQ(status.message(),
+            "unmarshal into connectrpc.jsontest.v1.Everything: zero-length "
+            "payload is not a valid JSON object");
 }
 
 TEST(JsonFastUnmarshalTest, NamesUnknownKeysAndNull) {
@@ -429,15 +429,12 @@ TEST(JsonFastUnmarshalTest, Enums) {
             connectrpc::jsontest::v1::COLOR_GREEN);
   EXPECT_EQ(Parse(R"({"scalars":{"fEnum":7}})").scalars().f_enum(), 7);
   EXPECT_EQ(Parse(R"({"scalars":{"fEnum":"COLOR_BOGUS"}})").scalars().f_enum(), 0);
-  EXPECT_EQ(Parse(R"({"repeateds":{"rEnum":["COLOR_RED","COLOR_BOGUS",2]}})")
-                .repeateds()
-                .r_enum_size(),
-            2);
-  EXPECT_EQ(Parse(R"({"maps":{"mEnum":{"a":"COLOR_BOGUS","b":"COLOR_RED"}}})")
-                .maps()
-                .m_enum()
-                .size(),
-            1u);
+  EXPECT_EQ(
+      Parse(R"({"repeateds":{"rEnum":["COLOR_RED","COLOR_BOGUS",2]}})").repeateds().r_enum_size(),
+      2);
+  EXPECT_EQ(
+      Parse(R"({"maps":{"mEnum":{"a":"COLOR_BOGUS","b":"COLOR_RED"}}})").maps().m_enum().size(),
+      1u);
 }
 
 TEST(JsonFastUnmarshalTest, RepeatedAndMaps) {
@@ -500,8 +497,7 @@ TEST(JsonFastUnmarshalTest, OneofAndOptional) {
 
 TEST(JsonFastUnmarshalTest, ErrorsNameTheField) {
   Everything message;
-  const Status status =
-      JsonCodec().Unmarshal(R"({"tree":{"left":{"value":"x"}}})", &message);
+  const Status status = JsonCodec().Unmarshal(R"({"tree":{"left":{"value":"x"}}})", &message);
   EXPECT_EQ(status.code(), Code::kInvalidArgument);
   EXPECT_EQ(status.message(),
             "unmarshal into connectrpc.jsontest.v1.Everything from JSON: field "

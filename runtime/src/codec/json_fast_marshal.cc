@@ -237,8 +237,7 @@ class JsonWriter {
     return true;
   }
 
-  bool WriteMapKey(const Message& entry, const Reflection* reflection,
-                   const FieldDescriptor* key) {
+  bool WriteMapKey(const Message& entry, const Reflection* reflection, const FieldDescriptor* key) {
     switch (key->cpp_type()) {
       case FieldDescriptor::CPPTYPE_INT32:
         AppendQuotedNumber(reflection->GetInt32(entry, key), out_);

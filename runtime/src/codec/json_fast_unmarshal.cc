@@ -162,9 +162,8 @@ class JsonReader {
         Message* entry = reflection->AddMessage(message, field);
         const Reflection* entry_reflection = entry->GetReflection();
         if (!ReadMapKey(member.key(), field, f.map_key, entry, entry_reflection)) return false;
-        const SetResult result =
-            ReadValue(member.value(), f.map_value, f.message, entry, entry_reflection, false,
-                      depth);
+        const SetResult result = ReadValue(member.value(), f.map_value, f.message, entry,
+                                           entry_reflection, false, depth);
         if (result == SetResult::kError) return false;
         if (result == SetResult::kSkipped) reflection->RemoveLast(message, field);
       }
@@ -256,22 +255,19 @@ class JsonReader {
       case FieldDescriptor::CPPTYPE_UINT32: {
         const auto v = ToInteger<uint32_t>(value);
         if (!v) return fail("expected a 32-bit unsigned integer");
-        add ? reflection->AddUInt32(message, field, *v)
-            : reflection->SetUInt32(message, field, *v);
+        add ? reflection->AddUInt32(message, field, *v) : reflection->SetUInt32(message, field, *v);
         return SetResult::kSet;
       }
       case FieldDescriptor::CPPTYPE_UINT64: {
         const auto v = ToInteger<uint64_t>(value);
         if (!v) return fail("expected a 64-bit unsigned integer");
-        add ? reflection->AddUInt64(message, field, *v)
-            : reflection->SetUInt64(message, field, *v);
+        add ? reflection->AddUInt64(message, field, *v) : reflection->SetUInt64(message, field, *v);
         return SetResult::kSet;
       }
       case FieldDescriptor::CPPTYPE_DOUBLE: {
         const auto v = ToDouble(value);
         if (!v) return fail("expected a number");
-        add ? reflection->AddDouble(message, field, *v)
-            : reflection->SetDouble(message, field, *v);
+        add ? reflection->AddDouble(message, field, *v) : reflection->SetDouble(message, field, *v);
         return SetResult::kSet;
       }
       case FieldDescriptor::CPPTYPE_FLOAT: {
@@ -329,11 +325,10 @@ class JsonReader {
       }
       case FieldDescriptor::CPPTYPE_MESSAGE: {
         if (!value.is_object()) return fail("expected an object");
-        Message* child =
-            add ? reflection->AddMessage(message, field) : reflection->MutableMessage(message, field);
-        return ReadMessage(value.get_object(), *message_info, child, depth + 1)
-                   ? SetResult::kSet
-                   : SetResult::kError;
+        Message* child = add ? reflection->AddMessage(message, field)
+                             : reflection->MutableMessage(message, field);
+        return ReadMessage(value.get_object(), *message_info, child, depth + 1) ? SetResult::kSet
+                                                                                : SetResult::kError;
       }
     }
     return fail("unsupported field type");
