@@ -9,6 +9,9 @@
 #include <climits>
 #include <string>
 
+#include "codec/json_fast_codec.h"
+#include "codec/json_message_info.h"
+
 namespace connectrpc {
 namespace {
 
@@ -61,6 +64,9 @@ class JsonCodecImpl final : public Codec {
   std::string_view name() const override { return "json"; }
 
   Status Marshal(const google::protobuf::Message& message, std::string* out) const override {
+    if (const auto* info = internal::FindJsonMessageInfo(message.GetDescriptor())) {
+      return internal::FastJsonMarshal(message, *info, out);
+    }
     out->clear();
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = false;
@@ -81,6 +87,9 @@ class JsonCodecImpl final : public Codec {
       return Status(Code::kInvalidArgument, "unmarshal into " +
                                                 message->GetDescriptor()->full_name() +
                                                 ": zero-length payload is not a valid JSON object");
+    }
+    if (const auto* info = internal::FindJsonMessageInfo(message->GetDescriptor())) {
+      return internal::FastJsonUnmarshal(data, *info, message);
     }
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;

@@ -31,7 +31,9 @@ class Codec {
 // Binary protobuf, deterministic output.
 const Codec& ProtoCodec();
 // Canonical protobuf JSON (lowerCamelCase names on output, both styles accepted on input, unknown
-// fields ignored on input).
+// fields ignored on input). Proto3 messages of the generated pool that use no google.protobuf.*
+// type take a fast reflection-based path (which fails with kInternal to write a string field that
+// is not valid UTF-8); all others go through protobuf's json_util.
 const Codec& JsonCodec();
 
 }  // namespace connectrpc
