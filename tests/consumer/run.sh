@@ -6,6 +6,7 @@
 #   (b) subdir      add_subdirectory(<this checkout>)
 #   (c) fetch       FetchContent from this checkout (SOURCE_DIR)
 #   (d) make        a plain Makefile: pkg-config connectrpc, plain protoc with the installed plugin
+#   (e) with CONSUMER_DEB=1 and as root: cpack -G DEB, dpkg -i, and (a) and (d) against /usr
 #
 #   tests/consumer/run.sh <build dir of the main project>
 #
@@ -132,3 +133,31 @@ quiet "$work/make.log" env PKG_CONFIG_PATH="$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONF
 run_pair "Makefile, pkg-config" "$work/make"
 
 echo "consumer: all four builds passed in $((SECONDS - start)) s"
+
+# (e) With CONSUMER_DEB=1, as root (CI's fresh Debian 12 machine): the Debian packages from
+# cpack -G DEB, installed with dpkg -i, and the consumer built against the system install (the
+# CMake package found without CMAKE_PREFIX_PATH; the Makefile with the system pkg-config path and
+# the plugin on PATH).
+if [[ "${CONSUMER_DEB:-0}" == 1 ]]; then
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "consumer (deb): skipped: dpkg -i needs root"
+    exit 0
+  fi
+  deb_start=$SECONDS
+  rm -rf "$work/deb" "$work/system" "$work/system-make"
+  mkdir -p "$work/deb"
+  quiet "$work/deb.log" cpack -G DEB --config "$main_build/CPackConfig.cmake" -B "$work/deb"
+  debs=("$work"/deb/*.deb)
+  for deb in "${debs[@]}"; do
+    echo "consumer (deb): $(dpkg-deb -f "$deb" Package Version Depends | tr '\n' ' ')"
+  done
+  quiet "$work/deb.log" dpkg -i "${debs[@]}"
+  quiet "$work/system.log" cmake -S "$here" -B "$work/system" "${cmake_args[@]}" \
+    -DCONSUMER_MODE=package -DCONSUMER_WITH_TRANSCODELY="$with_transcodely"
+  quiet "$work/system.log" cmake --build "$work/system" -j "$jobs"
+  run_pair "Debian packages, find_package" "$work/system"
+  mkdir -p "$work/system-make"
+  quiet "$work/system-make.log" make -C "$here" -j "$jobs" OUT="$work/system-make" CXX="$make_cxx"
+  run_pair "Debian packages, Makefile" "$work/system-make"
+  echo "consumer: the Debian packages passed in $((SECONDS - deb_start)) s"
+fi
