@@ -10,9 +10,9 @@
 #
 #   tests/consumer/run.sh <build dir of the main project>
 #
-# Everything goes under <build dir>/consumer (stable paths, so ccache hits on the next run). The
-# runtime is compiled again in (b) and (c) (with ccache when installed); JOBS (default 2) sets
-# the parallelism.
+# Everything goes under <build dir>/consumer, rebuilt from scratch each run at the same paths, so
+# ccache (used when installed) hits the second time; the runtime and the plugin are compiled again
+# in (b) and (c). JOBS (default 2) sets the parallelism.
 set -euo pipefail
 
 if (($# != 1)); then
@@ -92,7 +92,8 @@ check_embedded() {
   done
 }
 
-rm -rf "$prefix" "$work/make"
+# Fresh every time (the paths stay the same, so ccache still hits).
+rm -rf "$prefix" "$work/installed" "$work/subdir" "$work/fetch" "$work/make"
 mkdir -p "$work"
 
 # (a) An installed prefix and find_package.
