@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "sandbox_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
@@ -38,21 +41,54 @@ struct HostPort {
   uint16_t port = 0;
 };
 
-std::optional<HostPort> ParseListen(std::string_view text) {
+// Parses --listen; on failure returns nullopt and says in *error what is wrong.
+std::optional<HostPort> ParseListen(std::string_view text, std::string* error) {
   size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  if (colon == std::string_view::npos) {
+    *error = "no ':' before a port";
+    return std::nullopt;
+  }
   std::string_view host = text.substr(0, colon);
   std::string_view port_text = text.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
+  if (host.empty()) {
+    *error = "the host is empty";
+    return std::nullopt;
+  }
   unsigned port = 0;
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (host.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() ||
-      port > 65535) {
+  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size()) {
+    *error = "the port \"" + std::string(port_text) + "\" is not a number";
+    return std::nullopt;
+  }
+  if (port > 65535) {
+    *error = "the port " + std::string(port_text) + " is above 65535";
     return std::nullopt;
   }
   return HostPort{std::string(host), static_cast<uint16_t>(port)};
+}
+
+// Checks --data before SQLite sees it; on failure says in *error what is wrong.
+bool CheckDataPath(const std::string& path, std::string* error) {
+  if (path.empty()) {
+    *error = "it is empty (use :memory: for an in-memory store)";
+    return false;
+  }
+  if (path == ":memory:") return true;
+  std::error_code ec;
+  const std::filesystem::path file(path);
+  if (std::filesystem::is_directory(file, ec)) {
+    *error = "it is a directory, not a file";
+    return false;
+  }
+  const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
+  if (!std::filesystem::is_directory(dir, ec)) {
+    *error = "the directory " + dir.string() + " does not exist";
+    return false;
+  }
+  return true;
 }
 
 std::string JsonStringOrNull(const std::optional<std::string>& value) {
@@ -69,12 +105,33 @@ std::string JsonStringOrNull(const std::optional<std::string>& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("A local Transcodely-compatible API server.");
+  absl::SetProgramUsageMessage(
+      "A local Transcodely-compatible API server.\n\n"
+      "  transcodely-sandbox [--listen HOST:PORT] [--data FILE] [--job_duration_ms N]\n"
+      "                      [--heartbeat_interval_ms N] [--max_watches_per_key N]");
+  // --help lists this program's flags (by default Abseil matches flags defined in a file named
+  // after the program, and would list none).
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "sandbox/main.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(argc, argv);
 
-  std::optional<HostPort> listen = ParseListen(absl::GetFlag(FLAGS_listen));
+  const std::string listen_text = absl::GetFlag(FLAGS_listen);
+  std::string listen_error;
+  std::optional<HostPort> listen = ParseListen(listen_text, &listen_error);
   if (!listen) {
-    std::cerr << "transcodely-sandbox: --listen must be HOST:PORT\n";
+    std::cerr << "transcodely-sandbox: --listen \"" << listen_text << "\": " << listen_error
+              << "; expected HOST:PORT, e.g. 127.0.0.1:8080, [::1]:8080 or 127.0.0.1:0 for a free "
+                 "port\n";
+    return 2;
+  }
+  const std::string data_path = absl::GetFlag(FLAGS_data);
+  std::string data_error;
+  if (!CheckDataPath(data_path, &data_error)) {
+    std::cerr << "transcodely-sandbox: --data \"" << data_path << "\": " << data_error << "\n";
     return 2;
   }
   int64_t duration_ms = absl::GetFlag(FLAGS_job_duration_ms);
@@ -104,13 +161,14 @@ int main(int argc, char** argv) {
   sandbox::SandboxOptions options;
   options.host = listen->host;
   options.port = listen->port;
-  options.data_path = absl::GetFlag(FLAGS_data);
+  options.data_path = data_path;
   options.job_duration = std::chrono::milliseconds(duration_ms);
   options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
   options.max_watches_per_key = max_watches_per_key;
   auto sandbox = sandbox::Sandbox::Start(options);
   if (!sandbox.ok()) {
-    std::cerr << "transcodely-sandbox: " << sandbox.status().ToString() << "\n";
+    std::cerr << "transcodely-sandbox: cannot start (--listen " << listen_text << ", --data "
+              << data_path << "): " << sandbox.status().ToString() << "\n";
     return 1;
   }
 

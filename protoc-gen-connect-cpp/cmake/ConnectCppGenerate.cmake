@@ -14,8 +14,11 @@
 # PUBLIC to connectrpc and protobuf::libprotobuf. Generated code is built without -Werror and with
 # -Wno-deprecated-declarations. Editing a .proto or rebuilding the plugin regenerates the code.
 #
-# Works in this source tree (the protoc-gen-connect-cpp target) and for projects using an
-# installed plugin (found with find_program, or set CONNECT_CPP_PLUGIN_EXECUTABLE).
+# Works in this source tree and when the project is embedded (add_subdirectory, FetchContent: the
+# protoc-gen-connect-cpp target), after find_package(connectrpc) (the imported
+# connectrpc::protoc-gen-connect-cpp), and otherwise finds an installed plugin (find_program next
+# to this file's prefix and on PATH, or set CONNECT_CPP_PLUGIN_EXECUTABLE). It finds Protobuf
+# (protoc, protobuf::libprotobuf and its import directory) itself when the caller has not.
 include_guard(GLOBAL)
 
 function(_connect_cpp_has_services proto_file out_var)
@@ -50,6 +53,16 @@ function(connect_cpp_generate target)
     get_filename_component(connect_dir "${ARG_CONNECT_SOURCES_DIR}" ABSOLUTE)
   endif()
 
+  # Protobuf: the caller's, else found here (an embedding project's directory does not see the
+  # imported targets that connectrpc's own find_package(Protobuf) created).
+  if(NOT TARGET protobuf::libprotobuf OR (NOT Protobuf_INCLUDE_DIRS AND NOT Protobuf_INCLUDE_DIR)
+     OR (NOT TARGET protobuf::protoc AND NOT Protobuf_PROTOC_EXECUTABLE))
+    find_package(Protobuf REQUIRED)
+  endif()
+  if(NOT Protobuf_INCLUDE_DIRS)
+    set(Protobuf_INCLUDE_DIRS "${Protobuf_INCLUDE_DIR}")
+  endif()
+
   # protoc.
   if(TARGET protobuf::protoc)
     set(protoc protobuf::protoc)
@@ -59,17 +72,24 @@ function(connect_cpp_generate target)
     message(FATAL_ERROR "connect_cpp_generate(${target}): protoc not found; find_package(Protobuf) first")
   endif()
 
-  # The plugin: the in-tree target, else an installed executable.
+  # The plugin: CONNECT_CPP_PLUGIN_EXECUTABLE if set, else the in-tree target, else the imported
+  # one, else an installed executable.
   set(plugin_args "")
   set(plugin_depends "")
   if(NOT connect_dir)
-    if(TARGET protoc-gen-connect-cpp)
+    if(CONNECT_CPP_PLUGIN_EXECUTABLE)
+      set(plugin "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
+      set(plugin_depends "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
+    elseif(TARGET protoc-gen-connect-cpp)
       set(plugin "$<TARGET_FILE:protoc-gen-connect-cpp>")
       set(plugin_depends protoc-gen-connect-cpp)
+    elseif(TARGET connectrpc::protoc-gen-connect-cpp)
+      set(plugin "$<TARGET_FILE:connectrpc::protoc-gen-connect-cpp>")
+      set(plugin_depends "$<TARGET_FILE:connectrpc::protoc-gen-connect-cpp>")
     else()
-      if(NOT CONNECT_CPP_PLUGIN_EXECUTABLE)
-        find_program(CONNECT_CPP_PLUGIN_EXECUTABLE protoc-gen-connect-cpp REQUIRED)
-      endif()
+      # Installed as <prefix>/lib/cmake/connectrpc/ConnectCppGenerate.cmake: look in <prefix>/bin.
+      find_program(CONNECT_CPP_PLUGIN_EXECUTABLE protoc-gen-connect-cpp
+        HINTS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../../../bin" REQUIRED)
       set(plugin "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
       set(plugin_depends "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
     endif()
@@ -127,10 +147,11 @@ function(connect_cpp_generate target)
   if(connect_dir)
     target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${connect_dir}>")
   endif()
-  if(TARGET connectrpc OR NOT TARGET connectrpc::connectrpc)
-    set(runtime connectrpc)
-  else()
+  # connectrpc::connectrpc is the in-tree alias or the installed imported target.
+  if(TARGET connectrpc::connectrpc)
     set(runtime connectrpc::connectrpc)
+  else()
+    set(runtime connectrpc)
   endif()
   target_link_libraries(${target} PUBLIC ${runtime} protobuf::libprotobuf)
   # Generated code is not held to the project's -Werror, and may use deprecated APIs.

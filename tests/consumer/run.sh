@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Builds the out-of-tree consumer in tests/consumer four ways and runs its client against its
+# server each time:
+#   (a) installed   cmake --install of the main build into a fresh prefix, find_package(connectrpc)
+#                   (and the transcodely component when the SDK was built)
+#   (b) subdir      add_subdirectory(<this checkout>)
+#   (c) fetch       FetchContent from this checkout (SOURCE_DIR)
+#   (d) make        a plain Makefile: pkg-config connectrpc, plain protoc with the installed plugin
+#   (e) with CONSUMER_DEB=1 and as root: cpack -G DEB, dpkg -i, and (a) and (d) against /usr
+#
+#   tests/consumer/run.sh <build dir of the main project>
+#
+# Everything goes under <build dir>/consumer, rebuilt from scratch each run at the same paths, so
+# ccache (used when installed) hits the second time; the runtime and the plugin are compiled again
+# in (b) and (c). JOBS (default 2) sets the parallelism.
+set -euo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 <build dir of the main project>" >&2
+  exit 2
+fi
+here="$(cd "$(dirname "$0")" && pwd)"
+checkout="$(cd "$here/../.." && pwd)"
+main_build="$(cd "$1" && pwd)"
+work="$main_build/consumer"
+prefix="$work/prefix"
+jobs="${JOBS:-2}"
+start=$SECONDS
+
+cmake_args=(-G Ninja)
+if command -v ccache >/dev/null 2>&1; then
+  cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  make_cxx="ccache ${CXX:-g++}"
+else
+  make_cxx="${CXX:-g++}"
+fi
+
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+# quiet LOG COMMAND...: runs COMMAND with its output in LOG; on failure shows the end of it.
+quiet() {
+  local log="$1"
+  shift
+  if ! "$@" >>"$log" 2>&1; then
+    echo "consumer: FAIL: $* (log: $log)" >&2
+    tail -40 "$log" >&2
+    exit 1
+  fi
+}
+
+# run_pair NAME DIR: starts DIR/tally_server, runs DIR/tally_client against it.
+run_pair() {
+  local name="$1" dir="$2" log="$work/$1.server.log" port="" output
+  "$dir/tally_server" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do
+    port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$log")"
+    [[ -n "$port" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z "$port" ]]; then
+    echo "consumer ($name): FAIL: the server did not start:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  if ! output="$("$dir/tally_client" "$port" 2>&1)"; then
+    echo "consumer ($name): FAIL: $output" >&2
+    exit 1
+  fi
+  kill -TERM "$server_pid"
+  wait "$server_pid"
+  server_pid=""
+  echo "consumer ($name): OK: $(head -1 "$log"); client: $output"
+}
+
+# check_embedded DIR: the embedded project built only the runtime and the plugin.
+check_embedded() {
+  local cache="$1/CMakeCache.txt" opt
+  for opt in TESTS CONFORMANCE BENCH EXAMPLES SDK SANDBOX INSTALL; do
+    if ! grep -q "^CONNECTRPC_BUILD_${opt}:BOOL=OFF\|^CONNECTRPC_${opt}:BOOL=OFF" "$cache"; then
+      echo "consumer: FAIL: embedded, CONNECTRPC_(BUILD_)${opt} is not OFF by default" >&2
+      exit 1
+    fi
+  done
+}
+
+# Fresh every time (the paths stay the same, so ccache still hits).
+rm -rf "$prefix" "$work/installed" "$work/subdir" "$work/fetch" "$work/make"
+mkdir -p "$work"
+
+# (a) An installed prefix and find_package.
+rm -f "$work"/*.log
+quiet "$work/install.log" cmake --install "$main_build" --prefix "$prefix"
+with_transcodely=OFF
+if [[ -f "$(dirname "$(find "$prefix" -name connectrpcConfig.cmake | head -1)")/connectrpcTranscodelyTargets.cmake" ]]; then
+  with_transcodely=ON
+fi
+quiet "$work/installed.log" cmake -S "$here" -B "$work/installed" "${cmake_args[@]}" \
+  -DCONSUMER_MODE=package -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_WITH_TRANSCODELY="$with_transcodely"
+quiet "$work/installed.log" cmake --build "$work/installed" -j "$jobs"
+run_pair "installed, find_package" "$work/installed"
+if [[ "$with_transcodely" == ON ]]; then
+  echo "consumer (installed, COMPONENTS transcodely): OK: $("$work/installed/transcodely_check")"
+fi
+
+# (b) add_subdirectory of the checkout.
+quiet "$work/subdir.log" cmake -S "$here" -B "$work/subdir" "${cmake_args[@]}" -DCONSUMER_MODE=subdir \
+  -DCONNECTRPC_SOURCE_DIR="$checkout"
+check_embedded "$work/subdir"
+quiet "$work/subdir.log" cmake --build "$work/subdir" -j "$jobs"
+run_pair "add_subdirectory" "$work/subdir"
+
+# (c) FetchContent from the checkout.
+quiet "$work/fetch.log" cmake -S "$here" -B "$work/fetch" "${cmake_args[@]}" -DCONSUMER_MODE=fetch \
+  -DCONNECTRPC_SOURCE_DIR="$checkout"
+check_embedded "$work/fetch"
+quiet "$work/fetch.log" cmake --build "$work/fetch" -j "$jobs"
+run_pair "FetchContent" "$work/fetch"
+
+# (d) A plain Makefile: pkg-config and plain protoc with the installed plugin.
+pc_dir="$(dirname "$(find "$prefix" -name connectrpc.pc | head -1)")"
+mkdir -p "$work/make"
+quiet "$work/make.log" env PKG_CONFIG_PATH="$pc_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
+  make -C "$here" -j "$jobs" OUT="$work/make" CXX="$make_cxx" \
+  PROTOC_GEN_CONNECT_CPP="$prefix/bin/protoc-gen-connect-cpp"
+run_pair "Makefile, pkg-config" "$work/make"
+
+echo "consumer: all four builds passed in $((SECONDS - start)) s"
+
+# (e) With CONSUMER_DEB=1, as root (CI's fresh Debian 12 machine): the Debian packages from
+# cpack -G DEB, installed with dpkg -i, and the consumer built against the system install (the
+# CMake package found without CMAKE_PREFIX_PATH; the Makefile with the system pkg-config path and
+# the plugin on PATH).
+if [[ "${CONSUMER_DEB:-0}" == 1 ]]; then
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "consumer (deb): skipped: dpkg -i needs root"
+    exit 0
+  fi
+  deb_start=$SECONDS
+  rm -rf "$work/deb" "$work/system" "$work/system-make"
+  mkdir -p "$work/deb"
+  quiet "$work/deb.log" cpack -G DEB --config "$main_build/CPackConfig.cmake" -B "$work/deb"
+  debs=("$work"/deb/*.deb)
+  for deb in "${debs[@]}"; do
+    echo "consumer (deb): $(dpkg-deb -f "$deb" Package Version Depends | tr '\n' ' ')"
+  done
+  quiet "$work/deb.log" dpkg -i "${debs[@]}"
+  quiet "$work/system.log" cmake -S "$here" -B "$work/system" "${cmake_args[@]}" \
+    -DCONSUMER_MODE=package -DCONSUMER_WITH_TRANSCODELY="$with_transcodely"
+  quiet "$work/system.log" cmake --build "$work/system" -j "$jobs"
+  run_pair "Debian packages, find_package" "$work/system"
+  mkdir -p "$work/system-make"
+  quiet "$work/system-make.log" make -C "$here" -j "$jobs" OUT="$work/system-make" CXX="$make_cxx"
+  run_pair "Debian packages, Makefile" "$work/system-make"
+  echo "consumer: the Debian packages passed in $((SECONDS - deb_start)) s"
+fi
