@@ -12,6 +12,7 @@
 
 #include "codec/json_fast_codec.h"
 #include "util/base64.h"
+#include "util/json_string.h"
 #include "util/utf8.h"
 
 namespace connectrpc::internal {
@@ -22,7 +23,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 // Appends `s` as a quoted JSON string, escaping only what JSON requires; false (with a partial
-// output) if `s` is not valid UTF-8. (util/json_string.h would replace invalid bytes instead, and
+// output) if `s` is not valid UTF-8. (AppendJsonString in util/json_string.h would replace invalid bytes instead, and
 // appends byte by byte; this copies runs.)
 // The ASCII bytes a JSON string holds as they are.
 constexpr std::array<bool, 256> MakePlainTable() {
@@ -33,7 +34,6 @@ constexpr std::array<bool, 256> MakePlainTable() {
 constexpr std::array<bool, 256> kPlain = MakePlainTable();
 
 bool AppendUtf8JsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   size_t run = 0;  // the start of the bytes not yet copied
   size_t i = 0;
@@ -50,33 +50,7 @@ bool AppendUtf8JsonString(std::string_view s, std::string* out) {
       continue;
     }
     out->append(s.data() + run, i - run);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default: {
-        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out->append(escape, sizeof(escape));
-      }
-    }
+    AppendJsonEscape(c, out);
     run = ++i;
   }
   out->append(s.data() + run, i - run);

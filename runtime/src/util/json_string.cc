@@ -4,8 +4,24 @@
 
 namespace connectrpc::internal {
 
-void AppendJsonString(std::string_view s, std::string* out) {
+void AppendJsonEscape(unsigned char c, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out->append("\\\""); return;
+    case '\\': out->append("\\\\"); return;
+    case '\b': out->append("\\b"); return;
+    case '\f': out->append("\\f"); return;
+    case '\n': out->append("\\n"); return;
+    case '\r': out->append("\\r"); return;
+    case '\t': out->append("\\t"); return;
+    default: {
+      const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out->append(escape, sizeof(escape));
+    }
+  }
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
@@ -21,36 +37,10 @@ void AppendJsonString(std::string_view s, std::string* out) {
       }
       continue;
     }
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+      AppendJsonEscape(c, out);
+    } else {
+      out->push_back(static_cast<char>(c));
     }
     ++i;
   }
