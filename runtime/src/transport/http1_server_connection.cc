@@ -429,7 +429,7 @@ class Http1Connection final : public Connection, public ServerExchange {
         buffers[count++] = asio::buffer(body_);
       }
     }
-    ExchangeError e = co_await WriteBuffers(std::span(buffers.data(), count));
+    ExchangeError e = co_await WriteBuffers(std::span(buffers.data(), count), last);
     body_.clear();
     if (e != ExchangeError::kNone) {
       keep_alive_ = false;
@@ -533,13 +533,24 @@ class Http1Connection final : public Connection, public ServerExchange {
   // Writes every buffer. The write timeout counts from the last progress, not from the start: a
   // large response to a peer that reads slowly but steadily is not cut off.
   template <typename Buffers>
-  awaitable<ExchangeError> WriteBuffers(const Buffers& buffers) {
+  awaitable<ExchangeError> WriteBuffers(const Buffers& buffers, bool ends_response = false) {
     boost::beast::buffers_suffix<Buffers> rest(buffers);
     if constexpr (!kTls) {
-      // The socket is non-blocking: send what fits now, with no suspension (a response usually
-      // fits the socket buffer whole), and wait only for what is left.
       error_code ec;
-      const size_t sent = Socket().write_some(buffers, ec);
+      size_t sent = 0;
+      if (ends_response) {
+        // Asio sends at once and queues the completion behind the loop's other ready work, so
+        // the connections that are ready are answered first and this one looks for its next
+        // request later, when it has usually arrived (a read straight after the response finds
+        // nothing and costs a wait registration besides).
+        auto [write_ec, n] = co_await Socket().async_write_some(buffers, kUseTuple);
+        ec = write_ec;
+        sent = n;
+      } else {
+        // The socket is non-blocking: send what fits now, with no suspension (a message
+        // usually fits the socket buffer whole), and wait only for what is left.
+        sent = Socket().write_some(buffers, ec);
+      }
       if (ec && ec != asio::error::would_block) co_return MapError(ec);
       rest.consume(sent);
       if (asio::buffer_size(rest) == 0) co_return ExchangeError::kNone;
