@@ -16,6 +16,7 @@
 #include "util/base64.h"
 #include "util/json_string.h"
 #include "util/percent_encoding.h"
+#include "util/utf8.h"
 
 namespace connectrpc::protocol {
 namespace {
@@ -194,9 +195,22 @@ std::string HttpFallbackMessage(std::string_view body, int http_status) {
     truncated = true;
   }
   message += ": ";
-  for (char c : snippet) {
-    const auto u = static_cast<unsigned char>(c);
-    message.push_back((u < 0x20 || u == 0x7f) ? ' ' : c);
+  // The message is text for people and may travel on in a proto string field or as JSON: control
+  // characters become spaces and bytes that are not UTF-8 become U+FFFD.
+  for (size_t i = 0; i < snippet.size();) {
+    const size_t length = internal::Utf8SequenceLength(snippet, i);
+    if (length == 0) {
+      message += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    const auto u = static_cast<unsigned char>(snippet[i]);
+    if (length == 1 && (u < 0x20 || u == 0x7f)) {
+      message.push_back(' ');
+    } else {
+      message.append(snippet.substr(i, length));
+    }
+    i += length;
   }
   if (truncated) message += "...";
   return message;

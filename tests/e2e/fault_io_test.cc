@@ -592,5 +592,33 @@ TEST_F(FaultIoServerTest, UploadThatStallsIsCutOff) {
   ExpectSayWorks(port(), "still serving");
 }
 
+TEST_F(FaultIoServerTest, PeerThatEndsItsSideMidBodyIsAnsweredAndClosed) {
+  // Found by tests/fuzz/http1_server_fuzz: a body shorter than its Content-Length, then the
+  // peer's FIN. When the server's read found the end before Asio saw the readiness event, the
+  // connection's later read (draining the body) waited for an event that never came, and the
+  // connection stayed open until the idle timeout. The request is repeated, as the race also
+  // depends on when the server reads.
+  connectrpc::ServerOptions options;
+  options.idle_timeout = milliseconds(30'000);
+  Start(std::move(options), std::make_shared<EchoHandler>());
+  const std::string body = SayBody("cut short");
+  const std::string request = SayHead(body.size() + 20) + body;
+  for (int i = 0; i < 30; ++i) {
+    const int fd = Open();
+    // Corked, the request and the FIN leave in one segment: the server sees the bytes and the
+    // end in one readiness event, which is what the race needs.
+    const int cork = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_CORK, &cork, sizeof(cork));
+    ASSERT_TRUE(SendAll(fd, request));
+    ::shutdown(fd, SHUT_WR);
+    std::string response;
+    // A liveness bound far below the idle timeout, not a latency check.
+    ASSERT_TRUE(ReadUntilClosed(fd, milliseconds(5'000), &response))
+        << "attempt " << i << ": still open after the response: " << response;
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 ")) << response;
+    CloseFd(fd);
+  }
+}
+
 }  // namespace
 }  // namespace e2e::v1

@@ -315,6 +315,10 @@ TEST(ErrorJsonTest, FallbackMessages) {
   const Status long_body = ErrorFromJson(std::string(5000, 'x'), 500);
   EXPECT_LT(long_body.message().size(), 300u);
   EXPECT_THAT(long_body.message(), ::testing::EndsWith("..."));
+  // Found by tests/fuzz/error_json_fuzz: bytes that are not UTF-8 became part of the message,
+  // which then changed when written as JSON. They become U+FFFD; valid UTF-8 stays.
+  EXPECT_EQ(ErrorFromJson("bad \xb3 byte, caf\xc3\xa9\x01", 502).message(),
+            "HTTP 502 Bad Gateway: bad \xEF\xBF\xBD byte, caf\xc3\xa9 ");
 }
 
 TEST(ErrorJsonTest, MissingCodeKeepsMessage) {

@@ -591,6 +591,10 @@ class Http1Connection final : public Connection, public ServerExchange {
   // Reads more bytes into the buffer (growing it up to `grow_to`), waiting at most `timeout` for
   // progress.
   awaitable<ExchangeError> ReadMore(size_t grow_to, std::chrono::milliseconds timeout) {
+    // Nothing more can arrive after the end of the stream. Asio would wait for a readiness event
+    // that never comes: after a speculative read finds the end, it stops reading speculatively
+    // until the next event, and the edge-triggered end was reported already.
+    if (read_closed_) co_return ExchangeError::kClosed;
     PrepareReadSpace(grow_to);
     read_deadline_ = std::min(read_deadline_, Clock::now() + timeout);
     read_pending_ = true;
@@ -599,7 +603,10 @@ class Http1Connection final : public Connection, public ServerExchange {
         asio::bind_cancellation_slot(read_cancel_.slot(), kUseTuple));
     read_pending_ = false;
     if (!head_deadline_armed_) read_deadline_ = Clock::time_point::max();
-    if (ec) co_return MapError(ec);
+    if (ec) {
+      if (ec != asio::error::operation_aborted) read_closed_ = true;
+      co_return MapError(ec);
+    }
     end_ += n;
     co_return ExchangeError::kNone;
   }
@@ -611,7 +618,10 @@ class Http1Connection final : public Connection, public ServerExchange {
     error_code ec;
     const size_t n = Socket().read_some(asio::buffer(buffer_.data() + end_, buffer_.size() - end_), ec);
     if (ec == asio::error::would_block) return true;
-    if (ec) return false;
+    if (ec) {
+      read_closed_ = true;
+      return false;
+    }
     end_ += n;
     return true;
   }
@@ -780,6 +790,7 @@ class Http1Connection final : public Connection, public ServerExchange {
   std::optional<RequestParser> parser_;
   RequestHead request_;
   bool read_pending_ = false;
+  bool read_closed_ = false;  // the peer ended its side (or the socket failed): no more reads
   bool continue_sent_ = false;
   bool read_cancelled_ = false;
   asio::cancellation_signal read_cancel_;
