@@ -1,4 +1,4 @@
-# sandbox_validator_test: unit tests of the buf.validate evaluator (examples/sandbox/validator.h).
+# sandbox_validator_test: unit tests of the buf.validate evaluator (sandbox/validator.h).
 # include()d by tests/sandbox/CMakeLists.txt; needs the sandbox_validator target.
 set(SANDBOX_VALIDATOR_SCHEMA_JSON "${PROJECT_SOURCE_DIR}/../shared/api/transcodely-v1-schema.json"
     CACHE FILEPATH "transcodely.v1 schema JSON read by sandbox_validator_test (skipped if missing)")

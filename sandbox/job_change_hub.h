@@ -10,8 +10,8 @@
 //
 // Thread-safe. Listeners run on the notifying thread, with the hub's lock held: they must be
 // quick and must not call back into the hub (post the real work to an event loop).
-#ifndef EXAMPLES_SANDBOX_JOB_CHANGE_HUB_H_
-#define EXAMPLES_SANDBOX_JOB_CHANGE_HUB_H_
+#ifndef CONNECTRPC_SANDBOX_JOB_CHANGE_HUB_H_
+#define CONNECTRPC_SANDBOX_JOB_CHANGE_HUB_H_
 
 #include <cstdint>
 #include <functional>
@@ -71,4 +71,4 @@ class JobChangeHub {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_JOB_CHANGE_HUB_H_
+#endif  // CONNECTRPC_SANDBOX_JOB_CHANGE_HUB_H_

@@ -5,8 +5,8 @@
 // pending during [S, S + D/5), processing with progress 0 -> 100 % during [S + D/5, S + D),
 // completed from S + D. A delayed_start job awaits confirmation until confirmed. A cancellation
 // at time X before completion freezes the job as canceled at X.
-#ifndef EXAMPLES_SANDBOX_JOB_SIMULATION_H_
-#define EXAMPLES_SANDBOX_JOB_SIMULATION_H_
+#ifndef CONNECTRPC_SANDBOX_JOB_SIMULATION_H_
+#define CONNECTRPC_SANDBOX_JOB_SIMULATION_H_
 
 #include <cstdint>
 #include <optional>
@@ -45,4 +45,4 @@ transcodely::v1::Job BuildJob(const JobRecord& job, const transcodely::v1::Creat
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_JOB_SIMULATION_H_
+#endif  // CONNECTRPC_SANDBOX_JOB_SIMULATION_H_

@@ -1,7 +1,7 @@
 // Request validation: the protovalidate rules of the schema (sandbox::Validate) turned into the
 // API's invalid_argument error with ErrorDetails{code "invalid_request", field_violations}.
-#ifndef EXAMPLES_SANDBOX_REQUEST_VALIDATION_H_
-#define EXAMPLES_SANDBOX_REQUEST_VALIDATION_H_
+#ifndef CONNECTRPC_SANDBOX_REQUEST_VALIDATION_H_
+#define CONNECTRPC_SANDBOX_REQUEST_VALIDATION_H_
 
 #include <google/protobuf/message.h>
 
@@ -14,4 +14,4 @@ connectrpc::Status ValidateRequest(const google::protobuf::Message& request);
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_REQUEST_VALIDATION_H_
+#endif  // CONNECTRPC_SANDBOX_REQUEST_VALIDATION_H_

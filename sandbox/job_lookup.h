@@ -1,7 +1,7 @@
 // Reading a job for its caller under the environment rule of auth.h; shared by the blocking
 // JobService handlers and the asynchronous Watch.
-#ifndef EXAMPLES_SANDBOX_JOB_LOOKUP_H_
-#define EXAMPLES_SANDBOX_JOB_LOOKUP_H_
+#ifndef CONNECTRPC_SANDBOX_JOB_LOOKUP_H_
+#define CONNECTRPC_SANDBOX_JOB_LOOKUP_H_
 
 #include <string>
 
@@ -22,4 +22,4 @@ connectrpc::Status NoCaller();
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_JOB_LOOKUP_H_
+#endif  // CONNECTRPC_SANDBOX_JOB_LOOKUP_H_

@@ -2,8 +2,8 @@
 // (job_simulation.h), under the environment rule of auth.h. These are blocking handlers (they
 // read and write SQLite) on the server's handler pool; Watch is the coroutine handler of
 // job_watch.h on the I/O threads, which Cancel and Confirm wake through the JobChangeHub.
-#ifndef EXAMPLES_SANDBOX_JOB_SERVICE_H_
-#define EXAMPLES_SANDBOX_JOB_SERVICE_H_
+#ifndef CONNECTRPC_SANDBOX_JOB_SERVICE_H_
+#define CONNECTRPC_SANDBOX_JOB_SERVICE_H_
 
 #include <chrono>
 #include <memory>
@@ -65,4 +65,4 @@ class JobService : public transcodely::v1::JobServiceHandler {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_JOB_SERVICE_H_
+#endif  // CONNECTRPC_SANDBOX_JOB_SERVICE_H_

@@ -1,7 +1,7 @@
 // APIKeyService: Create, Get, List and Revoke on the sandbox's single app, under the
 // environment rule of auth.h.
-#ifndef EXAMPLES_SANDBOX_API_KEY_SERVICE_H_
-#define EXAMPLES_SANDBOX_API_KEY_SERVICE_H_
+#ifndef CONNECTRPC_SANDBOX_API_KEY_SERVICE_H_
+#define CONNECTRPC_SANDBOX_API_KEY_SERVICE_H_
 
 #include <memory>
 #include <optional>
@@ -48,4 +48,4 @@ class ApiKeyService : public transcodely::v1::APIKeyServiceHandler {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_API_KEY_SERVICE_H_
+#endif  // CONNECTRPC_SANDBOX_API_KEY_SERVICE_H_

@@ -3,8 +3,8 @@
 // Tables: api_keys, jobs and meta. Secrets are never stored, only their SHA-256 (hex). Every
 // multi-statement change runs in a transaction, so a failed request leaves no partial rows.
 // Times are milliseconds since the Unix epoch.
-#ifndef EXAMPLES_SANDBOX_STORE_H_
-#define EXAMPLES_SANDBOX_STORE_H_
+#ifndef CONNECTRPC_SANDBOX_STORE_H_
+#define CONNECTRPC_SANDBOX_STORE_H_
 
 #include <sqlite3.h>
 
@@ -120,4 +120,4 @@ class Store {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_STORE_H_
+#endif  // CONNECTRPC_SANDBOX_STORE_H_

@@ -7,8 +7,8 @@
 //   ...  // the slot is released when `slot` goes away
 //
 // Thread-safe; the limit must outlive its slots.
-#ifndef EXAMPLES_SANDBOX_KEYED_LIMIT_H_
-#define EXAMPLES_SANDBOX_KEYED_LIMIT_H_
+#ifndef CONNECTRPC_SANDBOX_KEYED_LIMIT_H_
+#define CONNECTRPC_SANDBOX_KEYED_LIMIT_H_
 
 #include <mutex>
 #include <optional>
@@ -55,4 +55,4 @@ class KeyedLimit {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_KEYED_LIMIT_H_
+#endif  // CONNECTRPC_SANDBOX_KEYED_LIMIT_H_

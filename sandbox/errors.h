@@ -1,7 +1,7 @@
 // Building connectrpc::Status values that carry transcodely.v1.ErrorDetails as their first
 // detail (binary value plus default-protojson "debug"), as the Transcodely SDKs expect.
-#ifndef EXAMPLES_SANDBOX_ERRORS_H_
-#define EXAMPLES_SANDBOX_ERRORS_H_
+#ifndef CONNECTRPC_SANDBOX_ERRORS_H_
+#define CONNECTRPC_SANDBOX_ERRORS_H_
 
 #include <string>
 #include <string_view>
@@ -28,4 +28,4 @@ connectrpc::Status Internal(std::string message);
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_ERRORS_H_
+#endif  // CONNECTRPC_SANDBOX_ERRORS_H_

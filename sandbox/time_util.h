@@ -1,6 +1,6 @@
 // Wall-clock helpers: milliseconds since the Unix epoch and google.protobuf.Timestamp.
-#ifndef EXAMPLES_SANDBOX_TIME_UTIL_H_
-#define EXAMPLES_SANDBOX_TIME_UTIL_H_
+#ifndef CONNECTRPC_SANDBOX_TIME_UTIL_H_
+#define CONNECTRPC_SANDBOX_TIME_UTIL_H_
 
 #include <google/protobuf/timestamp.pb.h>
 
@@ -34,4 +34,4 @@ inline int64_t TimestampToMillis(const google::protobuf::Timestamp& ts) {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_TIME_UTIL_H_
+#endif  // CONNECTRPC_SANDBOX_TIME_UTIL_H_

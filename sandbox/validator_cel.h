@@ -1,7 +1,7 @@
 // Hand-written C++ predicates for the CEL rules of the transcodely.v1 schema, keyed by rule id.
 // Internal to the validator.
-#ifndef CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_CEL_H_
-#define CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_CEL_H_
+#ifndef CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_
+#define CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_
 
 #include <google/protobuf/message.h>
 
@@ -35,4 +35,4 @@ const CelRule* FindCelRule(std::string_view id);
 
 }  // namespace sandbox::validator_internal
 
-#endif  // CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_CEL_H_
+#endif  // CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_

@@ -13,8 +13,8 @@
 // one per tick, and right away when the record changes.
 //
 // Each API key may have `max_watches_per_key` streams open at once (JobServiceOptions).
-#ifndef EXAMPLES_SANDBOX_JOB_WATCH_H_
-#define EXAMPLES_SANDBOX_JOB_WATCH_H_
+#ifndef CONNECTRPC_SANDBOX_JOB_WATCH_H_
+#define CONNECTRPC_SANDBOX_JOB_WATCH_H_
 
 #include <memory>
 
@@ -50,4 +50,4 @@ class JobWatchHandler : public transcodely::v1::JobServiceAsyncHandler {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_JOB_WATCH_H_
+#endif  // CONNECTRPC_SANDBOX_JOB_WATCH_H_

@@ -1,5 +1,5 @@
 # sandbox_validator: the protovalidate ("buf.validate") rule evaluator for transcodely.v1
-# messages. include()d by examples/sandbox/CMakeLists.txt; needs the transcodely_proto target.
+# messages. include()d by sandbox/CMakeLists.txt; needs the transcodely_proto target.
 add_library(sandbox_validator STATIC
   ${CMAKE_CURRENT_LIST_DIR}/validator.cc
   ${CMAKE_CURRENT_LIST_DIR}/validator_cel.cc

@@ -1,8 +1,8 @@
 // Sandbox: the assembled transcodely-sandbox server (storage, bootstrap keys, services,
 // authentication, dialect codec, X-Request-Id) listening on one address. Used by main.cc and by
 // the in-process tests.
-#ifndef EXAMPLES_SANDBOX_SANDBOX_SERVER_H_
-#define EXAMPLES_SANDBOX_SANDBOX_SERVER_H_
+#ifndef CONNECTRPC_SANDBOX_SANDBOX_SERVER_H_
+#define CONNECTRPC_SANDBOX_SANDBOX_SERVER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -63,4 +63,4 @@ class Sandbox {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_SANDBOX_SERVER_H_
+#endif  // CONNECTRPC_SANDBOX_SANDBOX_SERVER_H_

@@ -6,8 +6,8 @@
 // Matching is a Pike VM over UTF-8 code points: linear in the input, no recursion, no
 // backtracking, so long inputs are safe. Like RE2 (and unlike std::regex_search), `$` matches
 // only at the very end of the text and `.` does not match "\n".
-#ifndef CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_REGEX_H_
-#define CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_REGEX_H_
+#ifndef CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_
+#define CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_
 
 #include <cstdint>
 #include <memory>
@@ -42,4 +42,4 @@ class ValidatorRegex {
 
 }  // namespace sandbox
 
-#endif  // CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_REGEX_H_
+#endif  // CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_

@@ -4,8 +4,8 @@
 // Environment rule: every resource (job, API key) belongs to the environment of the key that
 // created it. A key of the other environment cannot see or act on it (unauthenticated,
 // ErrorDetails code "wrong_environment"), nor create API keys for the other environment.
-#ifndef EXAMPLES_SANDBOX_AUTH_H_
-#define EXAMPLES_SANDBOX_AUTH_H_
+#ifndef CONNECTRPC_SANDBOX_AUTH_H_
+#define CONNECTRPC_SANDBOX_AUTH_H_
 
 #include <functional>
 #include <memory>
@@ -54,4 +54,4 @@ class AuthInterceptor : public connectrpc::ServerInterceptor {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_AUTH_H_
+#endif  // CONNECTRPC_SANDBOX_AUTH_H_

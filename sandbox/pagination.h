@@ -2,8 +2,8 @@
 // limit 0 -> 20, at most 100; the cursor names the last item returned; next_cursor is "" exactly
 // when there is nothing more, so a page is never empty while a cursor comes with it. `offset` is
 // honoured only without a cursor.
-#ifndef EXAMPLES_SANDBOX_PAGINATION_H_
-#define EXAMPLES_SANDBOX_PAGINATION_H_
+#ifndef CONNECTRPC_SANDBOX_PAGINATION_H_
+#define CONNECTRPC_SANDBOX_PAGINATION_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -31,4 +31,4 @@ connectrpc::Result<PageWindow> Paginate(const std::vector<int64_t>& seqs,
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_PAGINATION_H_
+#endif  // CONNECTRPC_SANDBOX_PAGINATION_H_

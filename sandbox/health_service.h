@@ -1,6 +1,6 @@
 // HealthService: Check answers healthy without authentication.
-#ifndef EXAMPLES_SANDBOX_HEALTH_SERVICE_H_
-#define EXAMPLES_SANDBOX_HEALTH_SERVICE_H_
+#ifndef CONNECTRPC_SANDBOX_HEALTH_SERVICE_H_
+#define CONNECTRPC_SANDBOX_HEALTH_SERVICE_H_
 
 #include "transcodely/v1/health.connect.h"
 
@@ -17,4 +17,4 @@ class HealthService : public transcodely::v1::HealthServiceHandler {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_HEALTH_SERVICE_H_
+#endif  // CONNECTRPC_SANDBOX_HEALTH_SERVICE_H_

@@ -1,6 +1,6 @@
 // Random identifiers and secrets for the sandbox (OpenSSL RAND_bytes), and SHA-256 helpers.
-#ifndef EXAMPLES_SANDBOX_IDS_H_
-#define EXAMPLES_SANDBOX_IDS_H_
+#ifndef CONNECTRPC_SANDBOX_IDS_H_
+#define CONNECTRPC_SANDBOX_IDS_H_
 
 #include <cstddef>
 #include <string>
@@ -28,4 +28,4 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_IDS_H_
+#endif  // CONNECTRPC_SANDBOX_IDS_H_

@@ -1,8 +1,8 @@
 // The Transcodely services the sandbox does not implement (App, Billing, Membership,
 // Organization, Origin, Preset, User, Video, Webhook): every method answers unimplemented with
 // "transcodely-sandbox does not implement transcodely.v1.<Service>/<Method>".
-#ifndef EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
-#define EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
+#ifndef CONNECTRPC_SANDBOX_UNIMPLEMENTED_SERVICES_H_
+#define CONNECTRPC_SANDBOX_UNIMPLEMENTED_SERVICES_H_
 
 #include <functional>
 
@@ -22,4 +22,4 @@ class UnimplementedMessageInterceptor : public connectrpc::ServerInterceptor {
 
 }  // namespace sandbox
 
-#endif  // EXAMPLES_SANDBOX_UNIMPLEMENTED_SERVICES_H_
+#endif  // CONNECTRPC_SANDBOX_UNIMPLEMENTED_SERVICES_H_

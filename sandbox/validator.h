@@ -22,8 +22,8 @@
 // CEL cannot be evaluated in general: every CEL rule id used by the transcodely.v1 schema has a
 // hand-written C++ predicate (CelRuleIds()). A rule with an unknown id, or a bare
 // `cel_expression`, is skipped and counted in ValidateStats.
-#ifndef CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_H_
-#define CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_H_
+#ifndef CONNECTRPC_SANDBOX_VALIDATOR_H_
+#define CONNECTRPC_SANDBOX_VALIDATOR_H_
 
 #include <google/protobuf/message.h>
 
@@ -84,4 +84,4 @@ long long SkippedCelRuleCount();
 
 }  // namespace sandbox
 
-#endif  // CONNECTRPC_EXAMPLES_SANDBOX_VALIDATOR_H_
+#endif  // CONNECTRPC_SANDBOX_VALIDATOR_H_
