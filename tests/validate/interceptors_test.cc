@@ -189,6 +189,30 @@ TYPED_TEST(ServerInterceptorTest, ServerStreamRequestIsValidated) {
   EXPECT_EQ(this->handler_->calls.load(), 1);
 }
 
+// Documented limit: client-streaming messages are read by the handler, not checked by the
+// interceptor (the handler validates them itself if it needs to).
+TEST(ServerInterceptorLimitTest, ClientStreamMessagesReachTheHandlerUnchecked) {
+  auto validation = NewServerInterceptor();
+  ASSERT_TRUE(validation.ok());
+  ServerOptions options;
+  options.interceptors.push_back(*validation);
+  Server server(std::move(options));
+  auto handler = std::make_shared<BlockingUsers>();
+  validtest::v1::RegisterUserServiceHandler(server, handler);
+  ASSERT_TRUE(server.Listen("127.0.0.1", 0).ok());
+  server.Start();
+  auto client = Client::Create("http://127.0.0.1:" + std::to_string(server.port()));
+  ASSERT_TRUE(client.ok());
+  validtest::v1::UserServiceClient users(*client);
+  auto stream = users.Import();
+  ASSERT_TRUE(stream.Send(InvalidUser()));
+  auto response = stream.CloseAndReceive();
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  EXPECT_EQ(response->id(), "1");
+  EXPECT_EQ(handler->calls.load(), 1);
+  server.Shutdown(1000ms);
+}
+
 TEST(ServerInterceptorFactoryTest, RejectUnsupportedRulesFailsAtConstruction) {
   ServerValidationOptions options;
   options.reject_unsupported_rules = true;
