@@ -8,8 +8,12 @@
 #   lib/cmake/connectrpc/                          connectrpcConfig.cmake, ...Version.cmake,
 #                                                  connectrpcTargets.cmake, ConnectCppGenerate.cmake
 #   lib/pkgconfig/connectrpc.pc
-#   with the SDK (CONNECTRPC_BUILD_SDK), as the component "transcodely":
-#   include/transcodely/*.h, include/transcodely/v1/*.{pb,connect}.h, include/buf/validate/*.pb.h
+#   with request validation (CONNECTRPC_BUILD_VALIDATE) or the SDK, as the component "validate":
+#   include/connectrpc/validate/*.h (with CONNECTRPC_BUILD_VALIDATE), include/buf/validate/*.pb.h
+#   lib/libconnectrpc_validate.{a,so}, lib/libconnectrpc_validate_proto.a
+#   lib/cmake/connectrpc/connectrpcValidateTargets.cmake, lib/pkgconfig/connectrpc-validate.pc
+#   with the SDK (CONNECTRPC_BUILD_SDK), as the component "transcodely" (which needs "validate"):
+#   include/transcodely/*.h, include/transcodely/v1/*.{pb,connect}.h
 #   lib/libtranscodely.{a,so}, lib/libtranscodely_proto.a
 #   lib/cmake/connectrpc/connectrpcTranscodelyTargets.cmake, lib/pkgconfig/connectrpc-transcodely.pc
 include(CMakePackageConfigHelpers)
@@ -82,6 +86,50 @@ install(FILES ${PROJECT_BINARY_DIR}/connectrpc.pc
   DESTINATION ${CONNECTRPC_PKGCONFIG_INSTALL_DIR}
   COMPONENT connectrpc)
 
+# Request validation, the component "validate": connectrpc::validate and the buf.validate
+# generated code (connectrpc::validate_proto), which the Transcodely protos also use.
+if(TARGET connectrpc_validate_proto)
+  set(_connectrpc_validate_targets connectrpc_validate_proto)
+  if(TARGET connectrpc_validate)
+    list(APPEND _connectrpc_validate_targets connectrpc_validate)
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/validate/include/connectrpc/validate
+      DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/connectrpc
+      COMPONENT validate
+      FILES_MATCHING PATTERN "*.h")
+  endif()
+  install(TARGETS ${_connectrpc_validate_targets}
+    EXPORT connectrpcValidateTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT validate
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT validate
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY ${PROJECT_BINARY_DIR}/validate/connectrpc_validate_proto_gen/
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    COMPONENT validate
+    FILES_MATCHING PATTERN "*.h")
+  install(EXPORT connectrpcValidateTargets
+    NAMESPACE connectrpc::
+    DESTINATION ${CONNECTRPC_CMAKE_INSTALL_DIR}
+    COMPONENT validate)
+
+  if(TARGET connectrpc_validate)
+    set(CONNECTRPC_VALIDATE_PC_LIBS "-lconnectrpc_validate")
+  else()
+    set(CONNECTRPC_VALIDATE_PC_LIBS "")
+  endif()
+  if(BUILD_SHARED_LIBS AND TARGET connectrpc_validate)
+    # connectrpc_validate_proto (static) is inside libconnectrpc_validate.so.
+    set(CONNECTRPC_VALIDATE_PC_LIBS_PRIVATE "-lconnectrpc_validate_proto")
+  else()
+    string(APPEND CONNECTRPC_VALIDATE_PC_LIBS " -lconnectrpc_validate_proto")
+    set(CONNECTRPC_VALIDATE_PC_LIBS_PRIVATE "")
+  endif()
+  configure_file(${CMAKE_CURRENT_LIST_DIR}/connectrpc-validate.pc.in
+                 ${PROJECT_BINARY_DIR}/connectrpc-validate.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/connectrpc-validate.pc
+    DESTINATION ${CONNECTRPC_PKGCONFIG_INSTALL_DIR}
+    COMPONENT validate)
+endif()
+
 # The Transcodely SDK, the component "transcodely".
 if(TARGET transcodely AND TARGET transcodely_proto)
   install(TARGETS transcodely transcodely_proto
@@ -113,7 +161,7 @@ if(TARGET transcodely AND TARGET transcodely_proto)
   else()
     set(CONNECTRPC_TRANSCODELY_PC_REQUIRES "libcrypto")
     set(CONNECTRPC_TRANSCODELY_PC_REQUIRES_PRIVATE "")
-    set(CONNECTRPC_TRANSCODELY_PC_LIBS "-ltranscodely_proto -lboost_json")
+    set(CONNECTRPC_TRANSCODELY_PC_LIBS "-ltranscodely_proto -lconnectrpc_validate_proto -lboost_json")
     set(CONNECTRPC_TRANSCODELY_PC_LIBS_PRIVATE "")
   endif()
   configure_file(${CMAKE_CURRENT_LIST_DIR}/connectrpc-transcodely.pc.in
@@ -126,6 +174,7 @@ endif()
 # Debian packages: cpack -G DEB in the build directory makes
 #   libconnectrpc-dev               headers, libconnectrpc, the CMake package, connectrpc.pc
 #   protoc-gen-connect-cpp          the plugin
+#   libconnectrpc-validate-dev      connectrpc::validate and the buf.validate code (when built)
 #   libconnectrpc-transcodely-dev   the Transcodely SDK (when built)
 # installed under /usr. Depends name Debian 12's packages (Boost 1.81 is versioned there).
 set(CPACK_PACKAGE_NAME connectrpc)
@@ -139,6 +188,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_GROUPING IGNORE)
 set(CPACK_COMPONENTS_ALL connectrpc plugin)
+if(TARGET connectrpc_validate_proto)
+  list(APPEND CPACK_COMPONENTS_ALL validate)
+endif()
 if(TARGET transcodely)
   list(APPEND CPACK_COMPONENTS_ALL transcodely)
 endif()
@@ -159,8 +211,14 @@ set(CPACK_DEBIAN_PLUGIN_DESCRIPTION
 set(CPACK_DEBIAN_PLUGIN_PACKAGE_SHLIBDEPS ON)  # libprotoc, libprotobuf, libstdc++, libc
 set(CPACK_DEBIAN_PLUGIN_PACKAGE_DEPENDS "protobuf-compiler")
 
+set(CPACK_DEBIAN_VALIDATE_PACKAGE_NAME libconnectrpc-validate-dev)
+set(CPACK_DEBIAN_VALIDATE_DESCRIPTION
+    "buf.validate request validation for connectrpc servers and clients")
+set(CPACK_DEBIAN_VALIDATE_PACKAGE_DEPENDS "libconnectrpc-dev (= ${PROJECT_VERSION})")
+
 set(CPACK_DEBIAN_TRANSCODELY_PACKAGE_NAME libconnectrpc-transcodely-dev)
 set(CPACK_DEBIAN_TRANSCODELY_DESCRIPTION "The Transcodely C++ SDK, on the connectrpc runtime")
-set(CPACK_DEBIAN_TRANSCODELY_PACKAGE_DEPENDS "libconnectrpc-dev (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_TRANSCODELY_PACKAGE_DEPENDS
+    "libconnectrpc-dev (= ${PROJECT_VERSION}), libconnectrpc-validate-dev (= ${PROJECT_VERSION})")
 
 include(CPack)

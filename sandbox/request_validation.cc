@@ -7,7 +7,8 @@
 #include "transcodely/v1/common.pb.h"
 
 #ifndef SANDBOX_WITHOUT_VALIDATOR
-#include "validator.h"
+#include "connectrpc/validate/validator.h"
+#include "connectrpc/validate/violations.h"
 #endif
 
 namespace sandbox {
@@ -17,7 +18,8 @@ connectrpc::Status ValidateRequest(const google::protobuf::Message& request) {
   (void)request;
   return connectrpc::Status();
 #else
-  std::vector<FieldViolation> violations = Validate(request);
+  std::vector<connectrpc::validate::FieldViolation> violations =
+      connectrpc::validate::Validate(request);
   if (violations.empty()) return connectrpc::Status();
   std::vector<transcodely::v1::FieldViolation> protos;
   protos.reserve(violations.size());
@@ -27,14 +29,7 @@ connectrpc::Status ValidateRequest(const google::protobuf::Message& request) {
     proto.set_description(v.description);
     protos.push_back(std::move(proto));
   }
-  const FieldViolation& first = violations.front();
-  std::string message = "invalid request: ";
-  if (!first.field.empty()) message += first.field + ": ";
-  message += first.description;
-  if (violations.size() > 1) {
-    message += " (and " + std::to_string(violations.size() - 1) + " more)";
-  }
-  return InvalidRequest(std::move(message), protos);
+  return InvalidRequest(connectrpc::validate::ViolationsMessage(violations), protos);
 #endif
 }
 

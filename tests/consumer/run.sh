@@ -2,7 +2,7 @@
 # Builds the out-of-tree consumer in tests/consumer four ways and runs its client against its
 # server each time:
 #   (a) installed   cmake --install of the main build into a fresh prefix, find_package(connectrpc)
-#                   (and the transcodely component when the SDK was built)
+#                   (and the validate and transcodely components when they were built)
 #   (b) subdir      add_subdirectory(<this checkout>)
 #   (c) fetch       FetchContent from this checkout (SOURCE_DIR)
 #   (d) make        a plain Makefile: pkg-config connectrpc, plain protoc with the installed plugin
@@ -84,7 +84,7 @@ run_pair() {
 # check_embedded DIR: the embedded project built only the runtime and the plugin.
 check_embedded() {
   local cache="$1/CMakeCache.txt" opt
-  for opt in TESTS CONFORMANCE BENCH EXAMPLES SDK SANDBOX INSTALL; do
+  for opt in TESTS CONFORMANCE BENCH EXAMPLES VALIDATE SDK SANDBOX INSTALL; do
     if ! grep -q "^CONNECTRPC_BUILD_${opt}:BOOL=OFF\|^CONNECTRPC_${opt}:BOOL=OFF" "$cache"; then
       echo "consumer: FAIL: embedded, CONNECTRPC_(BUILD_)${opt} is not OFF by default" >&2
       exit 1
@@ -103,12 +103,20 @@ with_transcodely=OFF
 if [[ -f "$(dirname "$(find "$prefix" -name connectrpcConfig.cmake | head -1)")/connectrpcTranscodelyTargets.cmake" ]]; then
   with_transcodely=ON
 fi
+with_validate=OFF
+if [[ -n "$(find "$prefix" -path '*/connectrpc/validate/interceptors.h' | head -1)" ]]; then
+  with_validate=ON
+fi
 quiet "$work/installed.log" cmake -S "$here" -B "$work/installed" "${cmake_args[@]}" \
-  -DCONSUMER_MODE=package -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_WITH_TRANSCODELY="$with_transcodely"
+  -DCONSUMER_MODE=package -DCMAKE_PREFIX_PATH="$prefix" -DCONSUMER_WITH_TRANSCODELY="$with_transcodely" \
+  -DCONSUMER_WITH_VALIDATE="$with_validate"
 quiet "$work/installed.log" cmake --build "$work/installed" -j "$jobs"
 run_pair "installed, find_package" "$work/installed"
 if [[ "$with_transcodely" == ON ]]; then
   echo "consumer (installed, COMPONENTS transcodely): OK: $("$work/installed/transcodely_check")"
+fi
+if [[ "$with_validate" == ON ]]; then
+  echo "consumer (installed, COMPONENTS validate): OK: $("$work/installed/validate_check")"
 fi
 
 # (b) add_subdirectory of the checkout.
@@ -154,7 +162,8 @@ if [[ "${CONSUMER_DEB:-0}" == 1 ]]; then
   done
   quiet "$work/deb.log" dpkg -i "${debs[@]}"
   quiet "$work/system.log" cmake -S "$here" -B "$work/system" "${cmake_args[@]}" \
-    -DCONSUMER_MODE=package -DCONSUMER_WITH_TRANSCODELY="$with_transcodely"
+    -DCONSUMER_MODE=package -DCONSUMER_WITH_TRANSCODELY="$with_transcodely" \
+    -DCONSUMER_WITH_VALIDATE="$with_validate"
   quiet "$work/system.log" cmake --build "$work/system" -j "$jobs"
   run_pair "Debian packages, find_package" "$work/system"
   mkdir -p "$work/system-make"

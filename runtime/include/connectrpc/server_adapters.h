@@ -1,6 +1,6 @@
 // Route adapters: the coroutines that turn a type-erased ServerCall into a typed handler call
-// (read the request, run the handler, write the response). Used by Server's registration
-// templates; not meant to be called directly.
+// (read the request, run the call's RequestCheck of request_check.h, run the handler, write the
+// response). Used by Server's registration templates; not meant to be called directly.
 //
 // They are plain function templates rather than coroutine lambdas, and no co_await expression
 // here creates a temporary with a destructor: GCC 12 destroys such temporaries twice. The `fn`
@@ -12,6 +12,7 @@
 #include <memory>
 #include <utility>
 
+#include "connectrpc/request_check.h"
 #include "connectrpc/server_call.h"
 #include "connectrpc/server_stream.h"
 #include "connectrpc/status.h"
@@ -31,6 +32,8 @@ Task<Status> AsyncUnary(const Fn& fn, ServerCall& call) {
   Request request;
   const bool read = co_await call.ReadSingle(&request);
   if (!read) co_return call.read_status();
+  Status checked = CheckRequest(call.context(), request);
+  if (!checked.ok()) co_return checked;
   Response response;
   Status status = co_await fn(call.context(), request, &response);
   if (status.ok()) co_await call.Write(response);
@@ -42,6 +45,8 @@ Task<Status> AsyncServerStream(const Fn& fn, ServerCall& call) {
   Request request;
   const bool read = co_await call.ReadSingle(&request);
   if (!read) co_return call.read_status();
+  Status checked = CheckRequest(call.context(), request);
+  if (!checked.ok()) co_return checked;
   AsyncServerWriter<Response> writer(call);
   Status status = co_await fn(call.context(), request, writer);
   co_return status;
@@ -74,6 +79,8 @@ Task<Status> BlockingUnary(const Fn& fn, ServerCall& call) {
   auto messages = std::make_shared<Messages>();
   const bool read = co_await call.ReadSingle(&messages->request);
   if (!read) co_return call.read_status();
+  Status checked = CheckRequest(call.context(), messages->request);
+  if (!checked.ok()) co_return checked;
   std::function<Status()> body = [&fn, &call, messages] {
     return fn(call.context(), messages->request, &messages->response);
   };
@@ -87,6 +94,8 @@ Task<Status> BlockingServerStream(const Fn& fn, ServerCall& call) {
   auto request = std::make_shared<Request>();
   const bool read = co_await call.ReadSingle(request.get());
   if (!read) co_return call.read_status();
+  Status checked = CheckRequest(call.context(), *request);
+  if (!checked.ok()) co_return checked;
   std::function<Status()> body = [&fn, &call, request] {
     ServerWriter<Response> writer(call);
     return fn(call.context(), *request, writer);

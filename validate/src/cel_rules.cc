@@ -1,10 +1,10 @@
-#include "validator_cel.h"
+#include "cel_rules.h"
 
 #include <google/protobuf/descriptor.h>
 
 #include <string>
 
-namespace sandbox::validator_internal {
+namespace connectrpc::validate::internal {
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -264,4 +264,4 @@ const CelRule* FindCelRule(std::string_view id) {
   return nullptr;
 }
 
-}  // namespace sandbox::validator_internal
+}  // namespace connectrpc::validate::internal

@@ -6,8 +6,8 @@
 // Matching is a Pike VM over UTF-8 code points: linear in the input, no recursion, no
 // backtracking, so long inputs are safe. Like RE2 (and unlike std::regex_search), `$` matches
 // only at the very end of the text and `.` does not match "\n".
-#ifndef CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_
-#define CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_
+#ifndef CONNECTRPC_VALIDATE_SRC_PATTERN_REGEX_H_
+#define CONNECTRPC_VALIDATE_SRC_PATTERN_REGEX_H_
 
 #include <cstdint>
 #include <memory>
@@ -16,12 +16,12 @@
 #include <utility>
 #include <vector>
 
-namespace sandbox {
+namespace connectrpc::validate::internal {
 
-class ValidatorRegex {
+class Regex {
  public:
   // Compiles `pattern`; on failure returns nullptr and sets `*error` (if not null).
-  static std::unique_ptr<ValidatorRegex> Compile(std::string_view pattern, std::string* error);
+  static std::unique_ptr<Regex> Compile(std::string_view pattern, std::string* error);
 
   // True if the regex matches anywhere in `text` (RE2::PartialMatch semantics).
   bool PartialMatch(std::string_view text) const;
@@ -36,10 +36,10 @@ class ValidatorRegex {
   };
 
  private:
-  ValidatorRegex() = default;
+  Regex() = default;
   std::vector<Inst> prog_;
 };
 
-}  // namespace sandbox
+}  // namespace connectrpc::validate::internal
 
-#endif  // CONNECTRPC_SANDBOX_VALIDATOR_REGEX_H_
+#endif  // CONNECTRPC_VALIDATE_SRC_PATTERN_REGEX_H_

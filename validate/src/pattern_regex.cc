@@ -1,10 +1,10 @@
-#include "validator_regex.h"
+#include "pattern_regex.h"
 
 #include <algorithm>
 #include <cstddef>
 #include <utility>
 
-namespace sandbox {
+namespace connectrpc::validate::internal {
 namespace {
 
 using Ranges = std::vector<std::pair<uint32_t, uint32_t>>;
@@ -378,7 +378,7 @@ class Parser {
   std::string error_;
 };
 
-using Inst = ValidatorRegex::Inst;
+using Inst = Regex::Inst;
 
 bool Emit(const Node& n, std::vector<Inst>* prog) {
   if (prog->size() > kMaxProgram) return false;
@@ -460,12 +460,12 @@ bool ClassMatches(const Inst& inst, uint32_t c) {
 
 }  // namespace
 
-std::unique_ptr<ValidatorRegex> ValidatorRegex::Compile(std::string_view pattern,
+std::unique_ptr<Regex> Regex::Compile(std::string_view pattern,
                                                         std::string* error) {
   Node root;
   Parser parser(DecodeUtf8(pattern));
   if (!parser.Parse(&root, error)) return nullptr;
-  std::unique_ptr<ValidatorRegex> re(new ValidatorRegex());
+  std::unique_ptr<Regex> re(new Regex());
   if (!Emit(root, &re->prog_)) {
     if (error != nullptr) *error = "pattern too large";
     return nullptr;
@@ -475,7 +475,7 @@ std::unique_ptr<ValidatorRegex> ValidatorRegex::Compile(std::string_view pattern
   return re;
 }
 
-bool ValidatorRegex::PartialMatch(std::string_view text) const {
+bool Regex::PartialMatch(std::string_view text) const {
   const std::vector<uint32_t> cps = DecodeUtf8(text);
   const size_t len = cps.size();
   std::vector<size_t> mark(prog_.size(), static_cast<size_t>(-1));
@@ -527,4 +527,4 @@ bool ValidatorRegex::PartialMatch(std::string_view text) const {
   }
 }
 
-}  // namespace sandbox
+}  // namespace connectrpc::validate::internal

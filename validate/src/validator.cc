@@ -1,4 +1,4 @@
-#include "validator.h"
+#include "connectrpc/validate/validator.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
@@ -17,10 +17,10 @@
 #include <utility>
 
 #include "buf/validate/validate.pb.h"
-#include "validator_cel.h"
-#include "validator_regex.h"
+#include "cel_rules.h"
+#include "pattern_regex.h"
 
-namespace sandbox {
+namespace connectrpc::validate {
 namespace {
 
 using buf::validate::FieldRules;
@@ -30,13 +30,14 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 using google::protobuf::UnknownField;
 using google::protobuf::UnknownFieldSet;
-using validator_internal::CelRule;
-using validator_internal::CelScalar;
-using validator_internal::FindCelRule;
+using internal::CelRule;
+using internal::CelScalar;
+using internal::FindCelRule;
 
 constexpr int kValidateExtensionNumber = 1159;
 
 std::atomic<long long> g_skipped_cel{0};
+std::atomic<long long> g_skipped_rules{0};  // CEL included
 
 // ---------------------------------------------------------------------------------------------
 // Reading the annotations.
@@ -128,7 +129,7 @@ size_t CodePoints(std::string_view s) {
 
 // Compiled patterns, shared by all calls; nullptr with an error for an invalid pattern.
 struct CachedRegex {
-  std::shared_ptr<const ValidatorRegex> regex;
+  std::shared_ptr<const internal::Regex> regex;
   std::string error;
 };
 
@@ -139,7 +140,7 @@ CachedRegex GetRegex(const std::string& pattern) {
   auto it = cache->find(pattern);
   if (it == cache->end()) {
     CachedRegex entry;
-    entry.regex = ValidatorRegex::Compile(pattern, &entry.error);
+    entry.regex = internal::Regex::Compile(pattern, &entry.error);
     it = cache->emplace(pattern, std::move(entry)).first;
   }
   return it->second;
@@ -348,6 +349,114 @@ CelScalar ToCelScalar(const Value& v) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rules the evaluator does not implement.
+
+// The name of `rules`' type-specific rule kind if the evaluator skips it ("uint32",
+// "string.ip", ...), else empty. Repeated and map rules are implemented.
+std::string UnsupportedKind(const FieldRules& rules) {
+  switch (rules.type_case()) {
+    case FieldRules::TYPE_NOT_SET:
+    case FieldRules::kInt32:
+    case FieldRules::kInt64:
+    case FieldRules::kDouble:
+    case FieldRules::kEnum:
+    case FieldRules::kRepeated:
+    case FieldRules::kMap:
+      return "";
+    case FieldRules::kString: {
+      using SR = buf::validate::StringRules;
+      switch (rules.string().well_known_case()) {
+        case SR::WELL_KNOWN_NOT_SET:
+        case SR::kEmail:
+        case SR::kHostname:
+        case SR::kUri:
+        case SR::kUuid:
+          return "";
+        default: {
+          const auto* field =
+              SR::descriptor()->FindFieldByNumber(static_cast<int>(rules.string().well_known_case()));
+          return "string." + (field != nullptr ? field->name() : std::string("well_known"));
+        }
+      }
+    }
+    default: {
+      const auto* field =
+          FieldRules::descriptor()->FindFieldByNumber(static_cast<int>(rules.type_case()));
+      return field != nullptr ? field->name() : std::string("type");
+    }
+  }
+}
+
+// Collects the unsupported rules reachable from a message type (UnsupportedRules()).
+class UnsupportedCollector {
+ public:
+  std::vector<std::string> Take() { return std::move(found_); }
+
+  void Message(const google::protobuf::Descriptor* d) {
+    if (!visited_.insert(d).second) return;
+    MessageRules storage;
+    if (const MessageRules* rules = GetMessageRules(d, &storage)) {
+      for (const auto& rule : rules->cel()) Cel(d->full_name(), rule, /*message_level=*/true);
+      for (const auto& expression : rules->cel_expression()) {
+        found_.push_back(d->full_name() + ": cel_expression `" + expression + "`");
+      }
+      if (rules->oneof_size() > 0) found_.push_back(d->full_name() + ": oneof");
+    }
+    for (int i = 0; i < d->field_count(); ++i) Field(d->field(i));
+  }
+
+ private:
+  void Field(const FieldDescriptor* f) {
+    FieldRules storage;
+    if (const FieldRules* rules = GetFieldRules(f, &storage)) {
+      Rules(f->full_name(), *rules, /*scalar=*/!f->is_repeated());
+      if (rules->has_repeated() && rules->repeated().has_items()) {
+        Rules(f->full_name() + "[]", rules->repeated().items(), /*scalar=*/true);
+      }
+      if (rules->has_map()) {
+        if (rules->map().has_keys()) Rules(f->full_name() + "[key]", rules->map().keys(), true);
+        if (rules->map().has_values()) {
+          Rules(f->full_name() + "[value]", rules->map().values(), true);
+        }
+      }
+    }
+    const google::protobuf::Descriptor* next = nullptr;
+    if (f->is_map()) {
+      const FieldDescriptor* value = f->message_type()->map_value();
+      if (value->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) next = value->message_type();
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      next = f->message_type();
+    }
+    if (next != nullptr) Message(next);
+  }
+
+  // `scalar`: the rules apply to one value (CEL field predicates can run on it).
+  void Rules(const std::string& where, const FieldRules& rules, bool scalar) {
+    const std::string kind = UnsupportedKind(rules);
+    if (!kind.empty()) found_.push_back(where + ": " + kind);
+    for (const auto& rule : rules.cel()) {
+      const CelRule* impl = FindCelRule(rule.id());
+      if (impl == nullptr || impl->field == nullptr || !scalar) {
+        found_.push_back(where + ": cel id `" + rule.id() + "`");
+      }
+    }
+    for (const auto& expression : rules.cel_expression()) {
+      found_.push_back(where + ": cel_expression `" + expression + "`");
+    }
+  }
+
+  void Cel(const std::string& where, const buf::validate::Rule& rule, bool message_level) {
+    const CelRule* impl = FindCelRule(rule.id());
+    if (impl == nullptr || (message_level && impl->message == nullptr)) {
+      found_.push_back(where + ": cel id `" + rule.id() + "`");
+    }
+  }
+
+  std::set<const google::protobuf::Descriptor*> visited_;
+  std::vector<std::string> found_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // The evaluator.
 
 class Evaluator {
@@ -370,6 +479,7 @@ class Evaluator {
         if (!impl->message(m)) AddCel(path, rule);
       }
       for (const auto& expression : rules->cel_expression()) SkipCel(expression);
+      if (rules->oneof_size() > 0) SkipRule(m.GetDescriptor()->full_name() + ": oneof");
     }
     const auto* descriptor = m.GetDescriptor();
     for (int i = 0; i < descriptor->field_count(); ++i) {
@@ -379,7 +489,7 @@ class Evaluator {
 
  private:
   void Add(const std::string& path, std::string rule_id, std::string description) {
-    violations_.push_back({path, std::move(description), std::move(rule_id)});
+    violations_.push_back({path, std::move(description), std::move(rule_id), false});
   }
 
   void AddCel(const std::string& path, const buf::validate::Rule& rule) {
@@ -388,8 +498,14 @@ class Evaluator {
                                : rule.message());
   }
 
+  void SkipRule(const std::string& what) {
+    g_skipped_rules.fetch_add(1, std::memory_order_relaxed);
+    if (stats_ != nullptr) stats_->skipped_rules.push_back(what);
+  }
+
   void SkipCel(const std::string& what) {
     g_skipped_cel.fetch_add(1, std::memory_order_relaxed);
+    g_skipped_rules.fetch_add(1, std::memory_order_relaxed);
     if (stats_ != nullptr) stats_->skipped_cel.push_back(what);
   }
 
@@ -555,7 +671,11 @@ class Evaluator {
     });
     for (const Entry& e : entries) {
       const std::string entry_path = path + "[" + e.label + "]";
-      if (keys != nullptr) ValidateValue(e.key, keys, entry_path, /*element=*/true);
+      if (keys != nullptr) {
+        const size_t before = violations_.size();
+        ValidateValue(e.key, keys, entry_path, /*element=*/true);
+        for (size_t i = before; i < violations_.size(); ++i) violations_[i].for_key = true;
+      }
       ValidateValue(e.value, values, entry_path, /*element=*/true);
     }
   }
@@ -572,6 +692,9 @@ class Evaluator {
           Add(path, "required", "value is required");
           return;
         }
+      }
+      if (const std::string kind = UnsupportedKind(*rules); !kind.empty()) {
+        SkipRule(v.field->full_name() + ": " + kind);
       }
       switch (rules->type_case()) {
         case FieldRules::kString:
@@ -795,7 +918,7 @@ std::vector<FieldViolation> Validate(const Message& message, const ValidateOptio
 
 std::vector<std::string> CelRuleIds() {
   std::vector<std::string> ids;
-  for (const CelRule& rule : validator_internal::AllCelRules()) ids.emplace_back(rule.id);
+  for (const CelRule& rule : internal::AllCelRules()) ids.emplace_back(rule.id);
   return ids;
 }
 
@@ -806,4 +929,12 @@ bool HasCelRule(std::string_view id, const std::string* expression) {
 
 long long SkippedCelRuleCount() { return g_skipped_cel.load(std::memory_order_relaxed); }
 
-}  // namespace sandbox
+long long SkippedRuleCount() { return g_skipped_rules.load(std::memory_order_relaxed); }
+
+std::vector<std::string> UnsupportedRules(const google::protobuf::Descriptor& descriptor) {
+  UnsupportedCollector collector;
+  collector.Message(&descriptor);
+  return collector.Take();
+}
+
+}  // namespace connectrpc::validate

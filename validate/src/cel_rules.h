@@ -1,7 +1,7 @@
 // Hand-written C++ predicates for the CEL rules of the transcodely.v1 schema, keyed by rule id.
 // Internal to the validator.
-#ifndef CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_
-#define CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_
+#ifndef CONNECTRPC_VALIDATE_SRC_CEL_RULES_H_
+#define CONNECTRPC_VALIDATE_SRC_CEL_RULES_H_
 
 #include <google/protobuf/message.h>
 
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sandbox::validator_internal {
+namespace connectrpc::validate::internal {
 
 // `this` of a field-level rule on a scalar field (only the member matching the field's type is
 // meaningful; enums and integers use `integer`).
@@ -33,6 +33,6 @@ struct CelRule {
 const std::vector<CelRule>& AllCelRules();
 const CelRule* FindCelRule(std::string_view id);
 
-}  // namespace sandbox::validator_internal
+}  // namespace connectrpc::validate::internal
 
-#endif  // CONNECTRPC_SANDBOX_VALIDATOR_CEL_H_
+#endif  // CONNECTRPC_VALIDATE_SRC_CEL_RULES_H_
