@@ -367,10 +367,16 @@ Task<Status> CallState::RunBlocking(std::function<Status()>&& body) {
           }
         }
         body = nullptr;
-        asio::post(self->executor_, [self, job, status = std::move(status)]() mutable {
+        // Weak: once Shutdown() has stopped the event loops, a handler posted now never runs and
+        // stays queued in a loop the core keeps alive; a strong reference there would make a
+        // cycle (core, loop, handler, call, core). While RunBlocking waits, its caller holds
+        // the call, so the handler finds it whenever there is someone to wake.
+        asio::post(self->executor_, [weak = std::weak_ptr<CallState>(self), job,
+                                     status = std::move(status)]() mutable {
           job->result = std::move(status);
           job->done = true;
-          if (self->blocking_wake_ != nullptr) self->blocking_wake_->cancel();
+          const std::shared_ptr<CallState> call = weak.lock();
+          if (call != nullptr && call->blocking_wake_ != nullptr) call->blocking_wake_->cancel();
         });
       });
   if (!submitted) {
@@ -405,10 +411,14 @@ bool CallState::FromPoolThread(std::function<Task<bool>()>&& op) {
     bool ok = false;
   };
   auto waiter = std::make_shared<Waiter>();
+  // Weak for the reason RunBlocking's wake-up is: the pool thread waiting here holds the call.
   asio::co_spawn(
       executor_,
-      [self = shared_from_this(), waiter, op = std::move(op)]() -> Task<void> {
-        const bool ok = co_await op();
+      [weak = weak_from_this(), waiter, op = std::move(op)]() -> Task<void> {
+        // Strong while `op` runs: its frame refers to the call.
+        const std::shared_ptr<CallState> self = weak.lock();
+        bool ok = false;
+        if (self != nullptr) ok = co_await op();
         {
           std::lock_guard<std::mutex> lock(waiter->mu);
           waiter->done = true;
