@@ -68,6 +68,39 @@ TEST_F(ApiKeyTest, CreateValidatesName) {
   EXPECT_EQ(details.field_violations(0).field(), "name");
 }
 
+// Once overflowed int64 in the conversion to milliseconds and stored a key expiring "tomorrow".
+TEST_F(ApiKeyTest, CreateRejectsExpiryOutsideTheTimestampRange) {
+  struct Case {
+    int64_t seconds;
+    int32_t nanos;
+  };
+  for (Case c : {Case{18446745869952154, 0}, Case{253402300800, 0}, Case{-62135596801, 0},
+                 Case{4102444800, -1}, Case{4102444800, 1'000'000'000}}) {
+    transcodely::v1::CreateAPIKeyRequest request;
+    request.set_name("far");
+    request.mutable_expires_at()->set_seconds(c.seconds);
+    request.mutable_expires_at()->set_nanos(c.nanos);
+    auto result = proto_keys_->Create(request, As(test_key_));
+    ASSERT_FALSE(result.ok()) << c.seconds << "s " << c.nanos << "ns was accepted";
+    EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(result.status().message().find("expires_at"), std::string::npos)
+        << result.status().message();
+    auto details = Details(result.status());
+    EXPECT_EQ(details.code(), "invalid_request");
+    ASSERT_GE(details.field_violations_size(), 1);
+    EXPECT_EQ(details.field_violations(0).field(), "expires_at");
+  }
+  // The last second of the range is accepted and kept as given.
+  transcodely::v1::CreateAPIKeyRequest request;
+  request.set_name("last");
+  request.mutable_expires_at()->set_seconds(253402300799);
+  request.mutable_expires_at()->set_nanos(999'999'999);
+  auto created = keys_->Create(request, As(test_key_));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->api_key().expires_at().seconds(), 253402300799);
+  EXPECT_EQ(created->api_key().expires_at().nanos(), 999'000'000);
+}
+
 TEST_F(ApiKeyTest, GetUnknownAndOtherEnvironment) {
   transcodely::v1::GetAPIKeyRequest get;
   get.set_id("ak_doesnotexist");
