@@ -130,6 +130,19 @@ Status ApiKeyService::Create(connectrpc::ServerContext& context,
       return InvalidRequest("invalid request: expires_at must be in the future", {violation});
     }
   }
+  // A key cannot outlive the key that creates it (the specification is silent; see README). It is
+  // invalid_argument, not permission_denied: the request is what is wrong, and an earlier
+  // expires_at from the same key succeeds.
+  if (caller->expires_at_ms && (!expires_at || *expires_at > *caller->expires_at_ms)) {
+    transcodely::v1::FieldViolation violation;
+    violation.set_field("expires_at");
+    violation.set_description(
+        "expires_at must be set and no later than the expiry of the calling API key");
+    return InvalidRequest(
+        "invalid request: expires_at must be set and no later than the expiry of the calling API "
+        "key",
+        {violation});
+  }
   std::string secret;
   ApiKeyRecord key = NewApiKeyRecord(effective.name(), effective.description(), *environment,
                                      expires_at, now, &secret);

@@ -69,7 +69,7 @@ connectrpc::Result<Caller> Authenticate(Store& store, const connectrpc::Headers&
   if (connectrpc::Status s = store.TouchApiKey(key.id, now_ms); !s.ok()) {
     std::cerr << "transcodely-sandbox: " << s.ToString() << "\n";
   }
-  return Caller{key.id, key.environment, key.app_id};
+  return Caller{key.id, key.environment, key.app_id, key.expires_at_ms};
 }
 
 connectrpc::Status WrongEnvironment(Environment resource, Environment caller) {

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectrpc/headers.h"
@@ -24,6 +25,8 @@ struct Caller {
   std::string key_id;
   Environment environment = Environment::kTest;
   std::string app_id;
+  // When the calling key expires (ms since the epoch); a key it creates may not outlive it.
+  std::optional<int64_t> expires_at_ms;
 };
 
 // Checks the Authorization header against the store. Failures are kUnauthenticated with

@@ -4,8 +4,11 @@
 
 #include <google/protobuf/timestamp.pb.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+
+#include "timestamp_range.h"
 
 namespace sandbox {
 
@@ -28,8 +31,13 @@ inline google::protobuf::Timestamp MillisToTimestamp(int64_t ms) {
   return ts;
 }
 
+// Milliseconds of `ts`, clamped to the RFC 3339 range first, so that no input overflows int64.
+// Requests reach handlers range-checked (ValidateRequest); the clamp only makes this total.
 inline int64_t TimestampToMillis(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000 + ts.nanos() / 1'000'000;
+  if (ts.seconds() < kMinTimestampSeconds) return kMinTimestampSeconds * 1000;
+  if (ts.seconds() > kMaxTimestampSeconds) return kMaxTimestampSeconds * 1000 + 999;
+  int64_t nanos = std::clamp<int64_t>(ts.nanos(), 0, 999'999'999);
+  return ts.seconds() * 1000 + nanos / 1'000'000;
 }
 
 }  // namespace sandbox

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -66,6 +67,75 @@ TEST_F(ApiKeyTest, CreateValidatesName) {
   EXPECT_EQ(details.code(), "invalid_request");
   ASSERT_GE(details.field_violations_size(), 1);
   EXPECT_EQ(details.field_violations(0).field(), "name");
+}
+
+// Once overflowed int64 in the conversion to milliseconds and stored a key expiring "tomorrow".
+TEST_F(ApiKeyTest, CreateRejectsExpiryOutsideTheTimestampRange) {
+  struct Case {
+    int64_t seconds;
+    int32_t nanos;
+  };
+  for (Case c : {Case{18446745869952154, 0}, Case{253402300800, 0}, Case{-62135596801, 0},
+                 Case{4102444800, -1}, Case{4102444800, 1'000'000'000}}) {
+    transcodely::v1::CreateAPIKeyRequest request;
+    request.set_name("far");
+    request.mutable_expires_at()->set_seconds(c.seconds);
+    request.mutable_expires_at()->set_nanos(c.nanos);
+    auto result = proto_keys_->Create(request, As(test_key_));
+    ASSERT_FALSE(result.ok()) << c.seconds << "s " << c.nanos << "ns was accepted";
+    EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(result.status().message().find("expires_at"), std::string::npos)
+        << result.status().message();
+    auto details = Details(result.status());
+    EXPECT_EQ(details.code(), "invalid_request");
+    ASSERT_GE(details.field_violations_size(), 1);
+    EXPECT_EQ(details.field_violations(0).field(), "expires_at");
+  }
+  // The last second of the range is accepted and kept as given.
+  transcodely::v1::CreateAPIKeyRequest request;
+  request.set_name("last");
+  request.mutable_expires_at()->set_seconds(253402300799);
+  request.mutable_expires_at()->set_nanos(999'999'999);
+  auto created = keys_->Create(request, As(test_key_));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->api_key().expires_at().seconds(), 253402300799);
+  EXPECT_EQ(created->api_key().expires_at().nanos(), 999'000'000);
+}
+
+TEST_F(ApiKeyTest, AKeyCannotCreateAKeyThatOutlivesIt) {
+  int64_t in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count() +
+                       3600;
+  transcodely::v1::CreateAPIKeyRequest request;
+  request.set_name("temporary");
+  request.mutable_expires_at()->set_seconds(in_an_hour);
+  auto temporary = keys_->Create(request, As(test_key_));
+  ASSERT_TRUE(temporary.ok()) << temporary.status().ToString();
+  const std::string secret = temporary->secret();
+
+  auto expect_refused = [&](const transcodely::v1::CreateAPIKeyRequest& r) {
+    auto result = keys_->Create(r, As(secret));
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+    EXPECT_NE(result.status().message().find("expires_at"), std::string::npos);
+    auto details = Details(result.status());
+    ASSERT_GE(details.field_violations_size(), 1);
+    EXPECT_EQ(details.field_violations(0).field(), "expires_at");
+  };
+  transcodely::v1::CreateAPIKeyRequest never;
+  never.set_name("forever");
+  expect_refused(never);
+  transcodely::v1::CreateAPIKeyRequest later;
+  later.set_name("later");
+  later.mutable_expires_at()->set_seconds(in_an_hour + 1);
+  expect_refused(later);
+
+  transcodely::v1::CreateAPIKeyRequest same;
+  same.set_name("same");
+  same.mutable_expires_at()->set_seconds(in_an_hour);
+  auto child = keys_->Create(same, As(secret));
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
 }
 
 TEST_F(ApiKeyTest, GetUnknownAndOtherEnvironment) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "connectrpc/client.h"
+#include "connectrpc/codec.h"
 #include "connectrpc/status.h"
 #include "sandbox_server.h"
 #include "transcodely/json_dialect.h"
@@ -44,12 +45,23 @@ class SandboxTest : public ::testing::Test {
     client_ = *client;
     jobs_ = std::make_unique<transcodely::v1::JobServiceClient>(client_);
     keys_ = std::make_unique<transcodely::v1::APIKeyServiceClient>(client_);
+    // Binary protobuf carries values that JSON cannot (out-of-range Timestamps), so that tests
+    // reach the server's own checks.
+    client_options.codec = &connectrpc::ProtoCodec();
+    auto proto_client = connectrpc::Client::Create(sandbox_->base_url(), client_options);
+    ASSERT_TRUE(proto_client.ok()) << proto_client.status().ToString();
+    proto_client_ = *proto_client;
+    proto_jobs_ = std::make_unique<transcodely::v1::JobServiceClient>(proto_client_);
+    proto_keys_ = std::make_unique<transcodely::v1::APIKeyServiceClient>(proto_client_);
   }
 
   void TearDown() override {
     jobs_.reset();
     keys_.reset();
     client_.reset();
+    proto_jobs_.reset();
+    proto_keys_.reset();
+    proto_client_.reset();
     if (sandbox_) sandbox_->Shutdown(std::chrono::milliseconds(500));
   }
 
@@ -88,6 +100,9 @@ class SandboxTest : public ::testing::Test {
   std::shared_ptr<connectrpc::Client> client_;
   std::unique_ptr<transcodely::v1::JobServiceClient> jobs_;
   std::unique_ptr<transcodely::v1::APIKeyServiceClient> keys_;
+  std::shared_ptr<connectrpc::Client> proto_client_;
+  std::unique_ptr<transcodely::v1::JobServiceClient> proto_jobs_;
+  std::unique_ptr<transcodely::v1::APIKeyServiceClient> proto_keys_;
 };
 
 }  // namespace sandbox::testing

@@ -149,6 +149,25 @@ TEST_F(JobTest, BadIdempotencyHeaders) {
   EXPECT_EQ(too_long.status().code(), Code::kInvalidArgument);
 }
 
+TEST_F(JobTest, ListRejectsFilterTimestampsOutsideTheRange) {
+  transcodely::v1::ListJobsRequest request;
+  request.mutable_created_after()->set_seconds(18446745869952154);
+  auto result = proto_jobs_->List(request, As(test_key_));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), Code::kInvalidArgument);
+  auto details = Details(result.status());
+  ASSERT_GE(details.field_violations_size(), 1);
+  EXPECT_EQ(details.field_violations(0).field(), "created_after");
+
+  request.Clear();
+  request.mutable_created_before()->set_nanos(-5);
+  result = proto_jobs_->List(request, As(test_key_));
+  ASSERT_FALSE(result.ok());
+  details = Details(result.status());
+  ASSERT_GE(details.field_violations_size(), 1);
+  EXPECT_EQ(details.field_violations(0).field(), "created_before");
+}
+
 TEST_F(JobTest, ListPagesNewestFirst) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
