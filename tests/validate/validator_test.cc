@@ -727,5 +727,18 @@ TEST(ValidatorRegexTest, SyntaxAndLongInputs) {
   }
 }
 
+TEST(ValidatorRegexTest, NestingIsBoundedNotAStackOverflow) {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<size_t>(depth), '(') + "a" +
+           std::string(static_cast<size_t>(depth), ')');
+  };
+  EXPECT_TRUE(Match(nested(1000), "a"));
+  std::string error;
+  EXPECT_EQ(internal::Regex::Compile(nested(1001), &error), nullptr);
+  EXPECT_EQ(error, "groups nested too deeply");
+  EXPECT_EQ(internal::Regex::Compile(std::string(60000, '('), &error), nullptr);
+  EXPECT_EQ(error, "groups nested too deeply");
+}
+
 }  // namespace
 }  // namespace connectrpc::validate

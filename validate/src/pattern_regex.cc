@@ -211,7 +211,13 @@ class Parser {
             return {};
           }
         }
+        // Parsing, compiling and freeing the tree recurse once per level of nesting.
+        if (++depth_ > kMaxNesting) {
+          Fail("groups nested too deeply");
+          return {};
+        }
         Node inner = ParseAlt();
+        --depth_;
         if (!ok_) return {};
         if (Peek() != ')') {
           Fail("missing )");
@@ -372,8 +378,12 @@ class Parser {
     return ClassNode(std::move(ranges), negated);
   }
 
+  // As RE2 allows: enough for any real pattern, and a bounded stack for any input.
+  static constexpr int kMaxNesting = 1000;
+
   std::vector<uint32_t> cps_;
   size_t pos_ = 0;
+  int depth_ = 0;
   bool ok_ = true;
   std::string error_;
 };
