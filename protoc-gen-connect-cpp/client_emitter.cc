@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "client_shape.h"
 #include "layout.h"
 #include "model.h"
 #include "printer.h"
@@ -12,65 +13,61 @@ namespace {
 
 constexpr size_t kMemberIndent = 2;
 
-// The pieces of one client method: return type, parameters, and the runtime call it forwards to.
-struct ClientMethodShape {
-  std::string return_type;
-  std::vector<std::string> params;  // without the trailing CallOptions
-  std::string call;                 // "CallUnary<Resp>"
-  std::vector<std::string> args;    // arguments after the MethodInfo constant
-};
-
-ClientMethodShape ShapeOf(const MethodModel& method) {
-  const std::string request_param = "const " + method.request + "& request";
-  switch (method.kind) {
-    case StreamKind::kUnary:
-      return {"connectrpc::Result<" + method.response + ">",
-              {request_param},
-              "CallUnary<" + method.response + ">",
-              {"request"}};
-    case StreamKind::kServerStream:
-      return {"connectrpc::ServerStreamReader<" + method.response + ">",
-              {request_param},
-              "CallServerStream<" + method.response + ">",
-              {"request"}};
-    case StreamKind::kClientStream:
-      return {"connectrpc::ClientStreamWriter<" + method.request + ", " + method.response + ">",
-              {},
-              "CallClientStream<" + method.request + ", " + method.response + ">",
-              {}};
-    case StreamKind::kBidiStream:
-      return {"connectrpc::BidiStream<" + method.request + ", " + method.response + ">",
-              {},
-              "CallBidiStream<" + method.request + ", " + method.response + ">",
-              {}};
-  }
-  return {};
-}
-
-// The asynchronous form of a streaming method: it returns the stream object at once.
-ClientMethodShape AsyncStreamShapeOf(const MethodModel& method) {
-  const std::string request_param = "const " + method.request + "& request";
-  const std::string pair = method.request + ", " + method.response;
-  switch (method.kind) {
-    case StreamKind::kServerStream:
-      return {"connectrpc::AsyncServerStream<" + method.response + ">",
-              {request_param},
-              "CallServerStreamAsync<" + method.response + ">",
-              {"request"}};
-    case StreamKind::kClientStream:
-      return {"connectrpc::AsyncClientStream<" + pair + ">", {},
-              "CallClientStreamAsync<" + pair + ">", {}};
-    case StreamKind::kBidiStream:
-      return {"connectrpc::AsyncBidiStream<" + pair + ">", {},
-              "CallBidiStreamAsync<" + pair + ">", {}};
-    case StreamKind::kUnary:
-      break;
-  }
-  return {};
-}
-
 std::string Deprecated(const MethodModel& method) {
   return method.deprecated ? "[[deprecated]] " : "";
+}
+
+// The interface's pure virtual method, and its overload without CallOptions.
+void EmitInterfaceMethod(const VirtualMethod& virtual_method, const MethodModel& method,
+                         Printer& printer) {
+  const ClientMethodShape& shape = virtual_method.shape;
+  const std::string& function = virtual_method.function;
+  std::vector<std::string> short_params = shape.params;
+  std::vector<std::string> forward_args = shape.args;
+  forward_args.push_back("connectrpc::CallOptions()");
+  if (shape.coroutine) {
+    short_params.push_back("boost::asio::use_awaitable_t<> token");
+    forward_args.push_back("token");
+  }
+  const std::string short_signature = WrapList(
+      kMemberIndent, Deprecated(method) + shape.return_type, function + "(", short_params, ") {");
+  const std::string forward =
+      WrapBracedList(kMemberIndent + 2, "", "return " + function + "(", forward_args, ");");
+  printer.Emit(
+      {
+          {"comments", CommentBlock(kMemberIndent, virtual_method.comments)},
+          {"declaration", WrapList(kMemberIndent, "virtual " + shape.return_type, function + "(",
+                                   VirtualParams(shape), ") = 0;")},
+          {"overload", FunctionDefinition(kMemberIndent, short_signature, forward)},
+      },
+      R"cc(
+
+        $comments$
+        $declaration$
+        $overload$
+      )cc");
+}
+
+// The client's override of a blocking or asynchronous stream form, after the using-declaration
+// that keeps the interface's overload without CallOptions visible.
+void EmitOverrideDeclaration(const ServiceModel& service, const VirtualMethod& virtual_method,
+                             const MethodModel& method, Printer& printer) {
+  printer.Emit(
+      {
+          {"comments", CommentBlock(kMemberIndent, virtual_method.comments)},
+          {"using", "using " + service.client_interface_class + "::" + virtual_method.function +
+                        ";"},
+          {"declaration",
+           WrapList(kMemberIndent, Deprecated(method) + virtual_method.shape.return_type,
+                    virtual_method.function + "(", VirtualParams(virtual_method.shape),
+                    ") override;")},
+      },
+      R"cc(
+
+        $comments$
+        $using$
+        $declaration$
+      )cc");
 }
 
 // The asynchronous unary form: two inline templates, with and without CallOptions.
@@ -108,58 +105,41 @@ void EmitAsyncUnaryDeclaration(const MethodModel& method, Printer& printer) {
         template <typename CompletionToken>
         $without_options$
       )cc");
-}
-
-void EmitAsyncStreamDeclaration(const MethodModel& method, Printer& printer) {
-  ClientMethodShape shape = AsyncStreamShapeOf(method);
-  std::vector<std::string> params = shape.params;
-  params.push_back("const connectrpc::CallOptions& options = {}");
+  const ClientMethodShape coroutine = CoroutineShapeOf(method);
   printer.Emit(
       {
           {"comments",
-           CommentBlock(kMemberIndent, {"Asynchronous " + method.function +
-                                        ": the stream's operations take Asio completion tokens."})},
-          {"declaration", WrapList(kMemberIndent, Deprecated(method) + shape.return_type,
-                                   method.async_function + "(", params, ");")},
+           CommentBlock(kMemberIndent, {"The coroutine form, which the interface declares."})},
+          {"declaration",
+           WrapList(kMemberIndent, Deprecated(method) + coroutine.return_type,
+                    method.async_function + "(", VirtualParams(coroutine), ") override;")},
       },
       R"cc(
-
         $comments$
         $declaration$
       )cc");
 }
 
-void EmitMethodDeclaration(const MethodModel& method, Printer& printer) {
-  ClientMethodShape shape = ShapeOf(method);
-  std::vector<std::string> params = shape.params;
-  params.push_back("const connectrpc::CallOptions& options = {}");
-  std::string return_type = (method.deprecated ? "[[deprecated]] " : "") + shape.return_type;
-  printer.Emit(
-      {
-          {"comments", CommentBlock(kMemberIndent, method.comments)},
-          {"declaration",
-           WrapList(kMemberIndent, return_type, method.function + "(", params, ");")},
-      },
-      R"cc(
-
-        $comments$
-        $declaration$
-      )cc");
+void EmitMethodDeclaration(const ServiceModel& service, const MethodModel& method,
+                           Printer& printer) {
+  const std::vector<VirtualMethod> virtual_methods = VirtualMethodsOf(method);
+  EmitOverrideDeclaration(service, virtual_methods[0], method, printer);
   if (method.kind == StreamKind::kUnary) {
     EmitAsyncUnaryDeclaration(method, printer);
   } else {
-    EmitAsyncStreamDeclaration(method, printer);
+    EmitOverrideDeclaration(service, virtual_methods[1], method, printer);
   }
 }
 
-void EmitMethodDefinition(const ServiceModel& service, const std::string& function,
-                          const ClientMethodShape& shape, const MethodModel& method,
-                          Printer& printer) {
-  std::vector<std::string> params = shape.params;
-  params.push_back("const connectrpc::CallOptions& options");
+void EmitMethodDefinition(const ServiceModel& service, const VirtualMethod& virtual_method,
+                          const MethodModel& method, Printer& printer) {
+  const ClientMethodShape& shape = virtual_method.shape;
+  const std::string& function = virtual_method.function;
+  std::vector<std::string> params = VirtualParams(shape);
   std::vector<std::string> args = {method.method_const};
   args.insert(args.end(), shape.args.begin(), shape.args.end());
   args.push_back("options");
+  if (shape.coroutine) args.push_back("token");
   std::string signature = WrapList(0, shape.return_type,
                                    service.client_class + "::" + function + "(", params, ") {");
   std::string body = WrapList(kMemberIndent, "", "return client_->" + shape.call + "(", args, ");");
@@ -170,6 +150,41 @@ void EmitMethodDefinition(const ServiceModel& service, const std::string& functi
 }
 
 }  // namespace
+
+void EmitClientInterface(const ServiceModel& service, Printer& printer) {
+  printer.Emit(
+      {
+          {"comments",
+           CommentBlock(0, {service.client_interface_class + " is what " + service.client_class +
+                                " implements: the blocking calls, the coroutine form of the "
+                                "unary calls and the asynchronous streams (the forms taking any "
+                                "completion token are templates, only in the client). Code that "
+                                "takes a " + service.client_interface_class +
+                                "& can be given a mock (the plugin's mocks=true option writes " +
+                                service.mock_client_class + ").",
+                            "",
+                            "The overloads without CallOptions call the virtual methods with "
+                            "default options."})},
+          {"class", service.client_interface_class},
+      },
+      R"cc(
+
+        $comments$
+        class $class$ {
+         public:
+          virtual ~$class$() = default;
+      )cc");
+  printer.Indent();
+  for (const MethodModel& method : service.methods) {
+    for (const VirtualMethod& virtual_method : VirtualMethodsOf(method)) {
+      EmitInterfaceMethod(virtual_method, method, printer);
+    }
+  }
+  printer.Outdent();
+  printer.Emit({}, R"cc(
+    };
+  )cc");
+}
 
 void EmitClientClass(const ServiceModel& service, Printer& printer) {
   std::vector<std::string> comments = {service.client_class + " calls the " + service.full_name +
@@ -182,18 +197,19 @@ void EmitClientClass(const ServiceModel& service, Printer& printer) {
       {
           {"comments", CommentBlock(0, comments)},
           {"class", service.client_class},
+          {"interface", service.client_interface_class},
           {"constructor", WrapList(kMemberIndent, "explicit", service.client_class + "(",
                                    {"std::shared_ptr<connectrpc::Client> client"}, ");")},
       },
       R"cc(
 
         $comments$
-        class $class$ {
+        class $class$ : public $interface$ {
          public:
           $constructor$
       )cc");
   printer.Indent();
-  for (const MethodModel& method : service.methods) EmitMethodDeclaration(method, printer);
+  for (const MethodModel& method : service.methods) EmitMethodDeclaration(service, method, printer);
   printer.Outdent();
   printer.Emit({}, R"cc(
 
@@ -217,10 +233,8 @@ void EmitClientDefinitions(const ServiceModel& service, Printer& printer) {
     $constructor$
   )cc");
   for (const MethodModel& method : service.methods) {
-    EmitMethodDefinition(service, method.function, ShapeOf(method), method, printer);
-    if (method.kind != StreamKind::kUnary) {
-      EmitMethodDefinition(service, method.async_function, AsyncStreamShapeOf(method), method,
-                           printer);
+    for (const VirtualMethod& virtual_method : VirtualMethodsOf(method)) {
+      EmitMethodDefinition(service, virtual_method, method, printer);
     }
   }
 }

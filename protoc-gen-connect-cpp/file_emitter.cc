@@ -7,6 +7,7 @@
 #include "client_emitter.h"
 #include "handler_emitter.h"
 #include "layout.h"
+#include "mock_emitter.h"
 #include "model.h"
 #include "names.h"
 #include "options.h"
@@ -101,7 +102,11 @@ void EmitConstants(const ServiceModel& service, Printer& printer) {
 void EmitHeader(const FileModel& file, const Options& options, Printer& printer) {
   std::vector<std::string> system_headers = {"string_view"};
   if (options.client || options.server) system_headers.push_back("memory");
-  if (options.client) system_headers.push_back("utility");
+  if (options.client) {
+    system_headers.push_back("boost/asio/awaitable.hpp");
+    system_headers.push_back("boost/asio/use_awaitable.hpp");
+    system_headers.push_back("utility");
+  }
   std::vector<std::string> headers = file.pb_headers;
   headers.push_back("connectrpc/version.h");
   if (options.client) headers.push_back("connectrpc/client.h");
@@ -132,7 +137,10 @@ void EmitHeader(const FileModel& file, const Options& options, Printer& printer)
   EmitNamespaceOpen(file, printer);
   for (const ServiceModel& service : file.services) {
     EmitConstants(service, printer);
-    if (options.client) EmitClientClass(service, printer);
+    if (options.client) {
+      EmitClientInterface(service, printer);
+      EmitClientClass(service, printer);
+    }
     if (options.server) {
       EmitHandlerClass(service, printer);
       EmitRegisterDeclaration(service, printer);
@@ -167,6 +175,25 @@ void EmitSource(const FileModel& file, const Options& options, Printer& printer)
     }
   }
   EmitNamespaceClose(file, printer);
+}
+
+void EmitMockHeader(const FileModel& file, Printer& printer) {
+  EmitPrologue(file, printer);
+  printer.Emit({{"guard", file.mock_guard}, {"header", file.header_path}}, R"cc(
+    #ifndef $guard$
+    #define $guard$
+
+    #include <gmock/gmock.h>
+
+    #include "$header$"
+  )cc");
+  EmitNamespaceOpen(file, printer);
+  for (const ServiceModel& service : file.services) EmitMockClass(service, printer);
+  EmitNamespaceClose(file, printer);
+  printer.Emit({{"guard", file.mock_guard}}, R"cc(
+
+    #endif  // $guard$
+  )cc");
 }
 
 }  // namespace connectrpc::plugin

@@ -36,6 +36,12 @@ bool ConnectCppGenerator::Generate(const google::protobuf::FileDescriptor* file,
     Printer printer(output.get());
     EmitSource(model, options, printer);
   }
+  if (options.mocks) {
+    std::unique_ptr<google::protobuf::io::ZeroCopyOutputStream> output(
+        context->Open(model.mock_header_path));
+    Printer printer(output.get());
+    EmitMockHeader(model, printer);
+  }
   return true;
 }
 

@@ -1,5 +1,6 @@
-// Generator: the protoc CodeGenerator that writes <stem>.connect.h and <stem>.connect.cc beside
-// protoc's <stem>.pb.h for every .proto file that defines services.
+// Generator: the protoc CodeGenerator that writes <stem>.connect.h and <stem>.connect.cc (and,
+// with mocks=true, <stem>.connect_mock.h) beside protoc's <stem>.pb.h for every .proto file that
+// defines services.
 #ifndef PROTOC_GEN_CONNECT_CPP_GENERATOR_H_
 #define PROTOC_GEN_CONNECT_CPP_GENERATOR_H_
 

@@ -70,7 +70,99 @@ std::string WrapType(size_t indent, std::string_view type) {
   return WrapList(indent, "", type.substr(0, open + 1), args, ">");
 }
 
+std::string ArgumentText(const CallArgument& arg) {
+  return arg.open + Join(arg.items, ", ") + arg.close;
+}
+
+// Breaks `arg` (ending in `suffix`) into lines that start at `column`: aligned after its opening
+// bracket, or, when `allow_continuation`, on the lines after it indented by 4 when aligning does
+// not fit. Returns false if a line exceeds the column limit.
+bool BreakArgument(size_t column, const CallArgument& arg, const std::string& suffix,
+                   bool allow_continuation, std::vector<std::string>* lines) {
+  lines->clear();
+  std::vector<std::string> packed;
+  const std::string tail = arg.close + suffix;
+  if (Pack(column + arg.open.size(), arg.items, tail, &packed)) {
+    lines->push_back(arg.open + packed[0]);
+    for (size_t i = 1; i < packed.size(); ++i) {
+      lines->push_back(std::string(arg.open.size(), ' ') + packed[i]);
+    }
+    return true;
+  }
+  if (!allow_continuation) return false;
+  bool fits = Pack(column + kContinuationIndent, arg.items, tail, &packed);
+  lines->push_back(arg.open);
+  for (const std::string& line : packed) {
+    lines->push_back(std::string(kContinuationIndent, ' ') + line);
+  }
+  return fits;
+}
+
+// How PackArguments may break an argument that does not fit on a line of its own: only a
+// parenthesized list, after its "(" (clang-format's cheapest break); any list, after its opening
+// bracket; any list, also on the lines after it.
+enum class ArgumentBreaks { kParenthesesAligned, kAligned, kAny };
+
+// Packs the arguments of WrapCall into lines starting at `column`. Returns false if a line
+// exceeds the column limit.
+bool PackArguments(size_t column, const std::vector<CallArgument>& args, std::string_view tail,
+                   ArgumentBreaks breaks, std::vector<std::string>* lines) {
+  lines->clear();
+  bool fits = true;
+  std::string line;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string suffix = i + 1 == args.size() ? std::string(tail) : std::string(",");
+    const std::string text = ArgumentText(args[i]) + suffix;
+    if (!line.empty() && column + line.size() + 1 + text.size() <= kColumnLimit) {
+      line += " " + text;
+      continue;
+    }
+    if (!line.empty()) lines->push_back(line);
+    line.clear();
+    if (column + text.size() <= kColumnLimit || args[i].items.empty() ||
+        (breaks == ArgumentBreaks::kParenthesesAligned && args[i].open != "(")) {
+      fits = fits && column + text.size() <= kColumnLimit;
+      line = text;
+      continue;
+    }
+    std::vector<std::string> broken;
+    fits = BreakArgument(column, args[i], suffix, breaks == ArgumentBreaks::kAny, &broken) && fits;
+    lines->insert(lines->end(), broken.begin(), broken.end());
+  }
+  if (!line.empty()) lines->push_back(line);
+  return fits;
+}
+
 }  // namespace
+
+std::string WrapCall(size_t indent, std::string_view head, const std::vector<CallArgument>& args,
+                     std::string_view tail) {
+  std::vector<std::string> texts;
+  for (const CallArgument& arg : args) texts.push_back(ArgumentText(arg));
+  std::string one_line = std::string(head) + Join(texts, ", ") + std::string(tail);
+  if (indent + one_line.size() <= kColumnLimit || args.empty()) return one_line;
+  // From the most preferred layout to the least, each after `head`, then on the next lines.
+  std::vector<std::string> lines;
+  for (ArgumentBreaks breaks : {ArgumentBreaks::kParenthesesAligned, ArgumentBreaks::kAligned,
+                                ArgumentBreaks::kAny}) {
+    if (PackArguments(indent + head.size(), args, tail, breaks, &lines)) {
+      std::string out = std::string(head) + lines[0];
+      for (size_t i = 1; i < lines.size(); ++i) {
+        out += "\n" + std::string(head.size(), ' ') + lines[i];
+      }
+      return out;
+    }
+    if (PackArguments(indent + kContinuationIndent, args, tail, breaks, &lines) ||
+        breaks == ArgumentBreaks::kAny) {
+      std::string out(head);
+      for (const std::string& line : lines) {
+        out += "\n" + std::string(kContinuationIndent, ' ') + line;
+      }
+      return out;
+    }
+  }
+  return one_line;  // not reached: the last layout is always taken
+}
 
 std::string WrapList(size_t indent, std::string_view prefix, std::string_view head,
                      const std::vector<std::string>& items, std::string_view tail) {
@@ -87,7 +179,11 @@ std::string WrapListImpl(size_t indent, std::string_view prefix, std::string_vie
                          bool braced) {
   std::string first = prefix.empty() ? std::string(head) : std::string(prefix) + " " + std::string(head);
   std::string one_line = first + Join(items, ", ") + std::string(tail);
-  if (indent + one_line.size() <= kColumnLimit || items.empty()) return one_line;
+  if (indent + one_line.size() <= kColumnLimit) return one_line;
+  if (items.empty()) {
+    if (prefix.empty()) return one_line;
+    return WrapType(indent, prefix) + "\n" + std::string(head) + std::string(tail);
+  }
   if (!prefix.empty() && indent + first.size() > kColumnLimit) {
     return WrapType(indent, prefix) + "\n" + WrapList(indent, "", head, items, tail);
   }

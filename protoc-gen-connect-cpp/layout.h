@@ -27,6 +27,24 @@ std::string WrapList(size_t indent, std::string_view prefix, std::string_view he
 std::string WrapBracedList(size_t indent, std::string_view prefix, std::string_view head,
                            const std::vector<std::string>& items, std::string_view tail);
 
+// One argument of WrapCall: `open`, the `items` joined by ", ", then `close`. An argument with
+// items is a bracketed list that may be broken over lines: "(" {params} ")",
+// "connectrpc::Result<" {type} ">"; one without is kept whole ("Say", "(override)").
+struct CallArgument {
+  std::string open;
+  std::vector<std::string> items;
+  std::string close;
+};
+
+// `head arg, arg, ...tail` for a call whose arguments are themselves lists, such as gMock's
+// MOCK_METHOD: on one line if it fits; else the arguments bin-packed after `head`, or on the
+// following lines indented by 4, an argument that does not fit on a line of its own broken after
+// its opening bracket (then the next argument starts a new line). As clang-format does, layouts
+// that break only parenthesized arguments are preferred, then those that break arguments only
+// aligned after their brackets.
+std::string WrapCall(size_t indent, std::string_view head, const std::vector<CallArgument>& args,
+                     std::string_view tail);
+
 // `lhs = rhs;`, or with `rhs` on the next line, indented by 4.
 std::string WrapAssignment(size_t indent, std::string_view lhs, std::string_view rhs);
 

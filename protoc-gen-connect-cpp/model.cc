@@ -106,6 +106,8 @@ ServiceModel BuildService(const ServiceDescriptor* service) {
   s.full_name = service->full_name();
   s.name_const = ServiceNameConstant(service);
   s.client_class = ClientClassName(service);
+  s.client_interface_class = ClientInterfaceClassName(service);
+  s.mock_client_class = MockClientClassName(service);
   s.handler_class = HandlerClassName(service);
   s.async_handler_class = AsyncHandlerClassName(service);
   s.register_func = RegisterFunctionName(service);
@@ -124,6 +126,8 @@ FileModel BuildFileModel(const FileDescriptor* file) {
   f.header_path = ConnectHeaderPath(file);
   f.source_path = ConnectSourcePath(file);
   f.guard = HeaderGuard(f.header_path);
+  f.mock_header_path = ConnectMockHeaderPath(file);
+  f.mock_guard = HeaderGuard(f.mock_header_path);
   f.cpp_namespace = CppNamespace(file);
   f.pb_headers.push_back(PbHeaderPath(file));
   std::set<std::string> imported;

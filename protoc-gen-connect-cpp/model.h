@@ -33,6 +33,8 @@ struct ServiceModel {
   std::string full_name;       // "foo.v1.EchoService"
   std::string name_const;      // "kEchoServiceName"
   std::string client_class;    // "EchoServiceClient"
+  std::string client_interface_class;  // "EchoServiceClientInterface"
+  std::string mock_client_class;       // "MockEchoServiceClient"
   std::string handler_class;   // "EchoServiceHandler"
   std::string async_handler_class;  // "EchoServiceAsyncHandler"
   std::string register_func;   // "RegisterEchoServiceHandler"
@@ -45,6 +47,8 @@ struct FileModel {
   std::string header_path;   // "foo/v1/echo.connect.h"
   std::string source_path;   // "foo/v1/echo.connect.cc"
   std::string guard;         // "FOO_V1_ECHO_CONNECT_H_"
+  std::string mock_header_path;  // "foo/v1/echo.connect_mock.h"
+  std::string mock_guard;        // "FOO_V1_ECHO_CONNECT_MOCK_H_"
   std::string cpp_namespace;  // "foo::v1", empty for no package
   // .pb.h files declaring the messages used by the methods, this file's own first.
   std::vector<std::string> pb_headers;

@@ -105,6 +105,10 @@ std::string ConnectSourcePath(const FileDescriptor* file) {
   return ProtoStem(file->name()) + ".connect.cc";
 }
 
+std::string ConnectMockHeaderPath(const FileDescriptor* file) {
+  return ProtoStem(file->name()) + ".connect_mock.h";
+}
+
 std::string HeaderGuard(std::string_view header_path) {
   std::string guard;
   for (char c : header_path) {
@@ -131,6 +135,14 @@ std::string QualifiedMessageType(const Descriptor* message) {
 }
 
 std::string ClientClassName(const ServiceDescriptor* service) { return service->name() + "Client"; }
+
+std::string ClientInterfaceClassName(const ServiceDescriptor* service) {
+  return service->name() + "ClientInterface";
+}
+
+std::string MockClientClassName(const ServiceDescriptor* service) {
+  return "Mock" + service->name() + "Client";
+}
 
 std::string HandlerClassName(const ServiceDescriptor* service) {
   return service->name() + "Handler";

@@ -22,6 +22,8 @@ std::string PbHeaderPath(const google::protobuf::FileDescriptor* file);
 // "foo/v1/echo.connect.h" and "foo/v1/echo.connect.cc".
 std::string ConnectHeaderPath(const google::protobuf::FileDescriptor* file);
 std::string ConnectSourcePath(const google::protobuf::FileDescriptor* file);
+// "foo/v1/echo.connect_mock.h", written with the mocks=true option.
+std::string ConnectMockHeaderPath(const google::protobuf::FileDescriptor* file);
 // "foo/v1/echo.connect.h" -> "FOO_V1_ECHO_CONNECT_H_".
 std::string HeaderGuard(std::string_view header_path);
 // The C++ namespace of a proto package: "foo.v1" -> "foo::v1"; "" for no package.
@@ -30,9 +32,11 @@ std::string CppNamespace(const google::protobuf::FileDescriptor* file);
 // "::foo::v1::SayRequest", "::foo::v1::Outer_Inner", "::google::protobuf::Empty".
 std::string QualifiedMessageType(const google::protobuf::Descriptor* message);
 
-// Per-service names: "EchoServiceClient", "EchoServiceHandler", "RegisterEchoServiceHandler",
-// "kEchoServiceName".
+// Per-service names: "EchoServiceClient", "EchoServiceClientInterface", "MockEchoServiceClient",
+// "EchoServiceHandler", "RegisterEchoServiceHandler", "kEchoServiceName".
 std::string ClientClassName(const google::protobuf::ServiceDescriptor* service);
+std::string ClientInterfaceClassName(const google::protobuf::ServiceDescriptor* service);
+std::string MockClientClassName(const google::protobuf::ServiceDescriptor* service);
 std::string HandlerClassName(const google::protobuf::ServiceDescriptor* service);
 std::string AsyncHandlerClassName(const google::protobuf::ServiceDescriptor* service);
 std::string RegisterFunctionName(const google::protobuf::ServiceDescriptor* service);

@@ -53,11 +53,18 @@ bool ParseOptions(std::string_view parameter, Options* options, std::string* err
       if (!ParseBool(key, value, &options->client, error)) return false;
     } else if (key == "server") {
       if (!ParseBool(key, value, &options->server, error)) return false;
+    } else if (key == "mocks") {
+      if (!ParseBool(key, value, &options->mocks, error)) return false;
     } else {
       *error = "unknown plugin parameter \"" + std::string(key) +
-               "\" (supported: client=true|false, server=true|false)";
+               "\" (supported: client=true|false, server=true|false, mocks=true|false)";
       return false;
     }
+  }
+  if (options->mocks && !options->client) {
+    *error = "plugin parameter \"mocks=true\" needs client=true: the mocks implement the clients' "
+             "interfaces";
+    return false;
   }
   return true;
 }

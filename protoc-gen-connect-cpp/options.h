@@ -12,10 +12,13 @@ struct Options {
   bool client = true;
   // Emit <Service>Handler classes and Register<Service>Handler functions.
   bool server = true;
+  // Also write <stem>.connect_mock.h with a gMock Mock<Service>Client per service (needs client).
+  bool mocks = false;
 };
 
 // Parses a comma-separated `key=value` list such as "client=true,server=false". Returns false and
-// sets `*error` (naming the offending key) on an unknown key, a repeated key or a bad value.
+// sets `*error` (naming the offending key) on an unknown key, a repeated key, a bad value, or
+// mocks=true with client=false.
 bool ParseOptions(std::string_view parameter, Options* options, std::string* error);
 
 }  // namespace connectrpc::plugin

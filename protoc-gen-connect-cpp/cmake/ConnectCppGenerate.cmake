@@ -7,12 +7,17 @@
 #     [IMPORT_DIRS <dir>...]           # further import roots (protobuf's own is always included)
 #     [OUT_DIR <dir>]                  # default: ${CMAKE_CURRENT_BINARY_DIR}/<target>_gen
 #     [PLUGIN_OPTIONS <opts>]          # passed as --connect-cpp_opt, e.g. "server=false"
+#     [MOCKS]                          # also <stem>.connect_mock.h (the mocks=true option)
 #     [CONNECT_SOURCES_DIR <dir>])     # use checked-in .connect.h/.cc from <dir> instead
 #
 # <target> is a STATIC library holding every .pb.cc and, for files that define services, the
 # .connect.cc. Its PUBLIC include directories are OUT_DIR (and CONNECT_SOURCES_DIR), and it links
 # PUBLIC to connectrpc and protobuf::libprotobuf. Generated code is built without -Werror and with
 # -Wno-deprecated-declarations. Editing a .proto or rebuilding the plugin regenerates the code.
+#
+# MOCKS adds a gMock Mock<Service>Client per service in <stem>.connect_mock.h, for tests (with
+# CONNECT_SOURCES_DIR, the checked-in directory must hold them). The library itself does not
+# include them: a test target that does links GTest::gmock itself.
 #
 # Works in this source tree and when the project is embedded (add_subdirectory, FetchContent: the
 # protoc-gen-connect-cpp target), after find_package(connectrpc) (the imported
@@ -34,7 +39,7 @@ function(_connect_cpp_has_services proto_file out_var)
 endfunction()
 
 function(connect_cpp_generate target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG ""
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "MOCKS"
     "PROTO_ROOT;OUT_DIR;PLUGIN_OPTIONS;CONNECT_SOURCES_DIR" "PROTOS;IMPORT_DIRS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "connect_cpp_generate(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
@@ -94,8 +99,15 @@ function(connect_cpp_generate target)
       set(plugin_depends "${CONNECT_CPP_PLUGIN_EXECUTABLE}")
     endif()
     set(plugin_args "--plugin=protoc-gen-connect-cpp=${plugin}" "--connect-cpp_out=${out_dir}")
-    if(ARG_PLUGIN_OPTIONS)
-      list(APPEND plugin_args "--connect-cpp_opt=${ARG_PLUGIN_OPTIONS}")
+    set(plugin_options "${ARG_PLUGIN_OPTIONS}")
+    if(ARG_MOCKS)
+      if(plugin_options)
+        string(APPEND plugin_options ",")
+      endif()
+      string(APPEND plugin_options "mocks=true")
+    endif()
+    if(plugin_options)
+      list(APPEND plugin_args "--connect-cpp_opt=${plugin_options}")
     endif()
   endif()
 
@@ -125,9 +137,16 @@ function(connect_cpp_generate target)
     if(has_services)
       if(connect_dir)
         list(APPEND connect_sources "${connect_dir}/${stem}.connect.cc")
+        if(ARG_MOCKS AND NOT EXISTS "${connect_dir}/${stem}.connect_mock.h")
+          message(FATAL_ERROR "connect_cpp_generate(${target}): MOCKS, but "
+                              "${connect_dir}/${stem}.connect_mock.h does not exist")
+        endif()
       else()
         list(APPEND outputs "${out_dir}/${stem}.connect.h" "${out_dir}/${stem}.connect.cc")
         list(APPEND connect_sources "${out_dir}/${stem}.connect.cc")
+        if(ARG_MOCKS)
+          list(APPEND outputs "${out_dir}/${stem}.connect_mock.h")
+        endif()
       endif()
     endif()
   endforeach()

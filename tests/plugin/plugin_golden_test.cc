@@ -107,7 +107,7 @@ TEST_P(GoldenTest, MatchesGolden) {
   ASSERT_TRUE(out.ok) << out.error;
   const fs::path root = fs::path(CONNECT_CPP_GOLDEN_DIR) / c.golden_root;
   const std::string stem = c.proto.substr(0, c.proto.size() - std::string(".proto").size());
-  for (const char* suffix : {".connect.h", ".connect.cc"}) {
+  for (const char* suffix : {".connect.h", ".connect.cc", ".connect_mock.h"}) {
     const fs::path golden = root / (stem + suffix);
     auto it = out.files.find(stem + suffix);
     if (UpdateMode()) {
@@ -130,7 +130,8 @@ TEST_P(GoldenTest, MatchesGolden) {
         << "; run with CONNECT_CPP_UPDATE_GOLDENS=1 to update the goldens";
   }
   for (const auto& [name, content] : out.files) {
-    EXPECT_TRUE(name == stem + ".connect.h" || name == stem + ".connect.cc")
+    EXPECT_TRUE(name == stem + ".connect.h" || name == stem + ".connect.cc" ||
+                name == stem + ".connect_mock.h")
         << "unexpected output " << name;
   }
 }
@@ -148,7 +149,16 @@ INSTANTIATE_TEST_SUITE_P(
                     GoldenCase{"long_names/v1/long_names.proto", "", "default"},
                     GoldenCase{"no_package.proto", "", "default"},
                     GoldenCase{"streams/v1/streams.proto", "server=false", "client_only"},
-                    GoldenCase{"streams/v1/streams.proto", "client=false", "server_only"}),
+                    GoldenCase{"streams/v1/streams.proto", "client=false", "server_only"},
+                    // mocks=true: the same .connect.h/.cc as by default, plus .connect_mock.h.
+                    GoldenCase{"streams/v1/streams.proto", "mocks=true", "mocks"},
+                    GoldenCase{"method_options/v1/method_options.proto", "mocks=true", "mocks"},
+                    GoldenCase{"services/v1/services.proto", "mocks=true", "mocks"},
+                    GoldenCase{"long_names/v1/long_names.proto", "mocks=true", "mocks"},
+                    GoldenCase{"keywords/v1/keywords.proto", "mocks=true", "mocks"},
+                    GoldenCase{"no_package.proto", "mocks=true", "mocks"},
+                    GoldenCase{"streams/v1/streams.proto", "server=false,mocks=true",
+                               "client_only_mocks"}),
     CaseName);
 
 TEST(GeneratorTest, FileWithoutServicesHasNoOutput) {
@@ -171,6 +181,21 @@ TEST(GeneratorTest, BadParameterValueIsAnError) {
   EXPECT_NE(out.error.find("maybe"), std::string::npos) << out.error;
 }
 
+TEST(GeneratorTest, MocksWithoutClientIsAnError) {
+  Output out = Generate("streams/v1/streams.proto", "client=false,mocks=true");
+  EXPECT_FALSE(out.ok);
+  EXPECT_NE(out.error.find("mocks"), std::string::npos) << out.error;
+  EXPECT_TRUE(out.files.empty());
+}
+
+TEST(GeneratorTest, MocksLeaveTheClientAndHandlersUnchanged) {
+  Output plain = Generate("streams/v1/streams.proto", "");
+  Output mocks = Generate("streams/v1/streams.proto", "mocks=true");
+  ASSERT_TRUE(plain.ok && mocks.ok);
+  EXPECT_EQ(plain.files.size() + 1, mocks.files.size());
+  for (const auto& [name, content] : plain.files) EXPECT_EQ(mocks.files[name], content) << name;
+}
+
 TEST(GeneratorTest, IsDeterministic) {
   for (const char* proto :
        {"streams/v1/streams.proto", "comments/v1/comments.proto", "imports/v1/service.proto"}) {
@@ -187,6 +212,9 @@ TEST(OptionsTest, Parses) {
   ASSERT_TRUE(ParseOptions("", &options, &error));
   EXPECT_TRUE(options.client);
   EXPECT_TRUE(options.server);
+  EXPECT_FALSE(options.mocks);
+  ASSERT_TRUE(ParseOptions("mocks=true", &options, &error)) << error;
+  EXPECT_TRUE(options.mocks);
   ASSERT_TRUE(ParseOptions("client=false, server=true", &options, &error)) << error;
   EXPECT_FALSE(options.client);
   EXPECT_TRUE(options.server);

@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse> APIKeyServiceClient:
                                                                      request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse>>
+APIKeyServiceClient::CreateAsync(const ::transcodely::v1::CreateAPIKeyRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateAPIKeyResponse>(
+      kAPIKeyServiceCreateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetAPIKeyResponse> APIKeyServiceClient::Get(
     const ::transcodely::v1::GetAPIKeyRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetAPIKeyResponse>(kAPIKeyServiceGetMethod, request,
                                                                   options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAPIKeyResponse>>
+APIKeyServiceClient::GetAsync(const ::transcodely::v1::GetAPIKeyRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetAPIKeyResponse>(kAPIKeyServiceGetMethod,
+                                                                       request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListAPIKeysResponse> APIKeyServiceClient::List(
@@ -28,10 +44,26 @@ connectrpc::Result<::transcodely::v1::ListAPIKeysResponse> APIKeyServiceClient::
                                                                     request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAPIKeysResponse>>
+APIKeyServiceClient::ListAsync(const ::transcodely::v1::ListAPIKeysRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListAPIKeysResponse>(kAPIKeyServiceListMethod,
+                                                                         request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse> APIKeyServiceClient::Revoke(
     const ::transcodely::v1::RevokeAPIKeyRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::RevokeAPIKeyResponse>(kAPIKeyServiceRevokeMethod,
                                                                      request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse>>
+APIKeyServiceClient::RevokeAsync(const ::transcodely::v1::RevokeAPIKeyRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::RevokeAPIKeyResponse>(
+      kAPIKeyServiceRevokeMethod, request, options, token);
 }
 
 connectrpc::Status APIKeyServiceHandler::Create(connectrpc::ServerContext&,

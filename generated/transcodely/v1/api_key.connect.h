@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_API_KEY_CONNECT_H_
 #define TRANSCODELY_V1_API_KEY_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -44,17 +46,101 @@ inline constexpr connectrpc::MethodInfo kAPIKeyServiceRevokeMethod{
     kAPIKeyServiceRevokeProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// APIKeyServiceClientInterface is what APIKeyServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a APIKeyServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockAPIKeyServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class APIKeyServiceClientInterface {
+ public:
+  virtual ~APIKeyServiceClientInterface() = default;
+
+  // Create issues a new API key; the secret is returned only once.
+  virtual connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse> Create(
+      const ::transcodely::v1::CreateAPIKeyRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse> Create(
+      const ::transcodely::v1::CreateAPIKeyRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse>>
+  CreateAsync(const ::transcodely::v1::CreateAPIKeyRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse>> CreateAsync(
+      const ::transcodely::v1::CreateAPIKeyRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one API key by id.
+  virtual connectrpc::Result<::transcodely::v1::GetAPIKeyResponse> Get(
+      const ::transcodely::v1::GetAPIKeyRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetAPIKeyResponse> Get(
+      const ::transcodely::v1::GetAPIKeyRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAPIKeyResponse>> GetAsync(
+      const ::transcodely::v1::GetAPIKeyRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAPIKeyResponse>> GetAsync(
+      const ::transcodely::v1::GetAPIKeyRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns the app's API keys, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListAPIKeysResponse> List(
+      const ::transcodely::v1::ListAPIKeysRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListAPIKeysResponse> List(
+      const ::transcodely::v1::ListAPIKeysRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAPIKeysResponse>>
+  ListAsync(const ::transcodely::v1::ListAPIKeysRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAPIKeysResponse>> ListAsync(
+      const ::transcodely::v1::ListAPIKeysRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Revoke disables an API key for good.
+  virtual connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse> Revoke(
+      const ::transcodely::v1::RevokeAPIKeyRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse> Revoke(
+      const ::transcodely::v1::RevokeAPIKeyRequest& request) {
+    return Revoke(request, connectrpc::CallOptions());
+  }
+
+  // Revoke as a coroutine: co_await RevokeAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse>>
+  RevokeAsync(const ::transcodely::v1::RevokeAPIKeyRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse>> RevokeAsync(
+      const ::transcodely::v1::RevokeAPIKeyRequest& request, boost::asio::use_awaitable_t<> token) {
+    return RevokeAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // APIKeyServiceClient calls the transcodely.v1.APIKeyService service through a connectrpc::Client.
 //
 // APIKeyService manages the API keys of an app.
-class APIKeyServiceClient {
+class APIKeyServiceClient : public APIKeyServiceClientInterface {
  public:
   explicit APIKeyServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Create issues a new API key; the secret is returned only once.
+  using APIKeyServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse> Create(
       const ::transcodely::v1::CreateAPIKeyRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse>).
@@ -68,11 +154,16 @@ class APIKeyServiceClient {
   auto CreateAsync(const ::transcodely::v1::CreateAPIKeyRequest& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAPIKeyResponse>> CreateAsync(
+      const ::transcodely::v1::CreateAPIKeyRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one API key by id.
+  using APIKeyServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetAPIKeyResponse> Get(
       const ::transcodely::v1::GetAPIKeyRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetAPIKeyResponse>).
@@ -86,11 +177,16 @@ class APIKeyServiceClient {
   auto GetAsync(const ::transcodely::v1::GetAPIKeyRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAPIKeyResponse>> GetAsync(
+      const ::transcodely::v1::GetAPIKeyRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns the app's API keys, one page at a time.
+  using APIKeyServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListAPIKeysResponse> List(
       const ::transcodely::v1::ListAPIKeysRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListAPIKeysResponse>).
@@ -104,11 +200,16 @@ class APIKeyServiceClient {
   auto ListAsync(const ::transcodely::v1::ListAPIKeysRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAPIKeysResponse>> ListAsync(
+      const ::transcodely::v1::ListAPIKeysRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Revoke disables an API key for good.
+  using APIKeyServiceClientInterface::Revoke;
   connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse> Revoke(
       const ::transcodely::v1::RevokeAPIKeyRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Revoke: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse>).
@@ -122,6 +223,10 @@ class APIKeyServiceClient {
   auto RevokeAsync(const ::transcodely::v1::RevokeAPIKeyRequest& request, CompletionToken&& token) {
     return RevokeAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RevokeAPIKeyResponse>> RevokeAsync(
+      const ::transcodely::v1::RevokeAPIKeyRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

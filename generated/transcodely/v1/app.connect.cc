@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::CreateAppResponse> AppServiceClient::Creat
                                                                   options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAppResponse>>
+AppServiceClient::CreateAsync(const ::transcodely::v1::CreateAppRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateAppResponse>(kAppServiceCreateMethod,
+                                                                       request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetAppResponse> AppServiceClient::Get(
     const ::transcodely::v1::GetAppRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetAppResponse>(kAppServiceGetMethod, request,
                                                                options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAppResponse>>
+AppServiceClient::GetAsync(const ::transcodely::v1::GetAppRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetAppResponse>(kAppServiceGetMethod, request,
+                                                                    options, token);
 }
 
 connectrpc::Result<::transcodely::v1::UpdateAppResponse> AppServiceClient::Update(
@@ -28,16 +44,40 @@ connectrpc::Result<::transcodely::v1::UpdateAppResponse> AppServiceClient::Updat
                                                                   options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateAppResponse>>
+AppServiceClient::UpdateAsync(const ::transcodely::v1::UpdateAppRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateAppResponse>(kAppServiceUpdateMethod,
+                                                                       request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ListAppsResponse> AppServiceClient::List(
     const ::transcodely::v1::ListAppsRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListAppsResponse>(kAppServiceListMethod, request,
                                                                  options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAppsResponse>>
+AppServiceClient::ListAsync(const ::transcodely::v1::ListAppsRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListAppsResponse>(kAppServiceListMethod,
+                                                                      request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ArchiveAppResponse> AppServiceClient::Archive(
     const ::transcodely::v1::ArchiveAppRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ArchiveAppResponse>(kAppServiceArchiveMethod,
                                                                    request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveAppResponse>>
+AppServiceClient::ArchiveAsync(const ::transcodely::v1::ArchiveAppRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ArchiveAppResponse>(kAppServiceArchiveMethod,
+                                                                        request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::EnableHostingResponse> AppServiceClient::EnableHosting(
@@ -47,11 +87,27 @@ connectrpc::Result<::transcodely::v1::EnableHostingResponse> AppServiceClient::E
       kAppServiceEnableHostingMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::EnableHostingResponse>>
+AppServiceClient::EnableHostingAsync(const ::transcodely::v1::EnableHostingRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::EnableHostingResponse>(
+      kAppServiceEnableHostingMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>
 AppServiceClient::UpdateHostingConfig(const ::transcodely::v1::UpdateHostingConfigRequest& request,
                                       const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::UpdateHostingConfigResponse>(
       kAppServiceUpdateHostingConfigMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>>
+AppServiceClient::UpdateHostingConfigAsync(
+    const ::transcodely::v1::UpdateHostingConfigRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateHostingConfigResponse>(
+      kAppServiceUpdateHostingConfigMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>
@@ -61,6 +117,14 @@ AppServiceClient::UpdatePlayerConfig(const ::transcodely::v1::UpdatePlayerConfig
       kAppServiceUpdatePlayerConfigMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>>
+AppServiceClient::UpdatePlayerConfigAsync(
+    const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdatePlayerConfigResponse>(
+      kAppServiceUpdatePlayerConfigMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse> AppServiceClient::UpdateSpendLimit(
     const ::transcodely::v1::UpdateSpendLimitRequest& request,
     const connectrpc::CallOptions& options) {
@@ -68,10 +132,26 @@ connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse> AppServiceClient
       kAppServiceUpdateSpendLimitMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse>>
+AppServiceClient::UpdateSpendLimitAsync(const ::transcodely::v1::UpdateSpendLimitRequest& request,
+                                        const connectrpc::CallOptions& options,
+                                        boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateSpendLimitResponse>(
+      kAppServiceUpdateSpendLimitMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetSpendResponse> AppServiceClient::GetSpend(
     const ::transcodely::v1::GetSpendRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetSpendResponse>(kAppServiceGetSpendMethod, request,
                                                                  options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetSpendResponse>>
+AppServiceClient::GetSpendAsync(const ::transcodely::v1::GetSpendRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetSpendResponse>(kAppServiceGetSpendMethod,
+                                                                      request, options, token);
 }
 
 connectrpc::Status AppServiceHandler::Create(connectrpc::ServerContext&,

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_APP_CONNECT_H_
 #define TRANSCODELY_V1_APP_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -68,17 +70,219 @@ inline constexpr connectrpc::MethodInfo kAppServiceGetSpendMethod{
     kAppServiceGetSpendProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// AppServiceClientInterface is what AppServiceClient implements: the blocking calls, the coroutine
+// form of the unary calls and the asynchronous streams (the forms taking any completion token are
+// templates, only in the client). Code that takes a AppServiceClientInterface& can be given a mock
+// (the plugin's mocks=true option writes MockAppServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class AppServiceClientInterface {
+ public:
+  virtual ~AppServiceClientInterface() = default;
+
+  // Create makes a new app in the organization.
+  virtual connectrpc::Result<::transcodely::v1::CreateAppResponse> Create(
+      const ::transcodely::v1::CreateAppRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateAppResponse> Create(
+      const ::transcodely::v1::CreateAppRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAppResponse>>
+  CreateAsync(const ::transcodely::v1::CreateAppRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAppResponse>> CreateAsync(
+      const ::transcodely::v1::CreateAppRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one app by id.
+  virtual connectrpc::Result<::transcodely::v1::GetAppResponse> Get(
+      const ::transcodely::v1::GetAppRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetAppResponse> Get(
+      const ::transcodely::v1::GetAppRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAppResponse>> GetAsync(
+      const ::transcodely::v1::GetAppRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAppResponse>> GetAsync(
+      const ::transcodely::v1::GetAppRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Update changes an app's name or description.
+  virtual connectrpc::Result<::transcodely::v1::UpdateAppResponse> Update(
+      const ::transcodely::v1::UpdateAppRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateAppResponse> Update(
+      const ::transcodely::v1::UpdateAppRequest& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateAppResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateAppRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateAppResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateAppRequest& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns the organization's apps, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListAppsResponse> List(
+      const ::transcodely::v1::ListAppsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListAppsResponse> List(
+      const ::transcodely::v1::ListAppsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAppsResponse>> ListAsync(
+      const ::transcodely::v1::ListAppsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAppsResponse>> ListAsync(
+      const ::transcodely::v1::ListAppsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Archive retires an app.
+  virtual connectrpc::Result<::transcodely::v1::ArchiveAppResponse> Archive(
+      const ::transcodely::v1::ArchiveAppRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ArchiveAppResponse> Archive(
+      const ::transcodely::v1::ArchiveAppRequest& request) {
+    return Archive(request, connectrpc::CallOptions());
+  }
+
+  // Archive as a coroutine: co_await ArchiveAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveAppResponse>>
+  ArchiveAsync(const ::transcodely::v1::ArchiveAppRequest& request,
+               const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveAppResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchiveAppRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ArchiveAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // EnableHosting turns on video hosting for an app (one-way).
+  virtual connectrpc::Result<::transcodely::v1::EnableHostingResponse> EnableHosting(
+      const ::transcodely::v1::EnableHostingRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::EnableHostingResponse> EnableHosting(
+      const ::transcodely::v1::EnableHostingRequest& request) {
+    return EnableHosting(request, connectrpc::CallOptions());
+  }
+
+  // EnableHosting as a coroutine: co_await EnableHostingAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::EnableHostingResponse>>
+  EnableHostingAsync(const ::transcodely::v1::EnableHostingRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::EnableHostingResponse>>
+  EnableHostingAsync(const ::transcodely::v1::EnableHostingRequest& request,
+                     boost::asio::use_awaitable_t<> token) {
+    return EnableHostingAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateHostingConfig changes an app's hosting settings.
+  virtual connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse> UpdateHostingConfig(
+      const ::transcodely::v1::UpdateHostingConfigRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse> UpdateHostingConfig(
+      const ::transcodely::v1::UpdateHostingConfigRequest& request) {
+    return UpdateHostingConfig(request, connectrpc::CallOptions());
+  }
+
+  // UpdateHostingConfig as a coroutine: co_await UpdateHostingConfigAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>>
+  UpdateHostingConfigAsync(const ::transcodely::v1::UpdateHostingConfigRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>>
+  UpdateHostingConfigAsync(const ::transcodely::v1::UpdateHostingConfigRequest& request,
+                           boost::asio::use_awaitable_t<> token) {
+    return UpdateHostingConfigAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdatePlayerConfig changes an app's player settings.
+  virtual connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse> UpdatePlayerConfig(
+      const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse> UpdatePlayerConfig(
+      const ::transcodely::v1::UpdatePlayerConfigRequest& request) {
+    return UpdatePlayerConfig(request, connectrpc::CallOptions());
+  }
+
+  // UpdatePlayerConfig as a coroutine: co_await UpdatePlayerConfigAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>>
+  UpdatePlayerConfigAsync(const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+                          const connectrpc::CallOptions& options,
+                          boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>>
+  UpdatePlayerConfigAsync(const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+                          boost::asio::use_awaitable_t<> token) {
+    return UpdatePlayerConfigAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateSpendLimit sets or clears an app's spend limit.
+  virtual connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse> UpdateSpendLimit(
+      const ::transcodely::v1::UpdateSpendLimitRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse> UpdateSpendLimit(
+      const ::transcodely::v1::UpdateSpendLimitRequest& request) {
+    return UpdateSpendLimit(request, connectrpc::CallOptions());
+  }
+
+  // UpdateSpendLimit as a coroutine: co_await UpdateSpendLimitAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse>>
+  UpdateSpendLimitAsync(const ::transcodely::v1::UpdateSpendLimitRequest& request,
+                        const connectrpc::CallOptions& options,
+                        boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse>>
+  UpdateSpendLimitAsync(const ::transcodely::v1::UpdateSpendLimitRequest& request,
+                        boost::asio::use_awaitable_t<> token) {
+    return UpdateSpendLimitAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetSpend reports an app's spend for the current period.
+  virtual connectrpc::Result<::transcodely::v1::GetSpendResponse> GetSpend(
+      const ::transcodely::v1::GetSpendRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetSpendResponse> GetSpend(
+      const ::transcodely::v1::GetSpendRequest& request) {
+    return GetSpend(request, connectrpc::CallOptions());
+  }
+
+  // GetSpend as a coroutine: co_await GetSpendAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetSpendResponse>>
+  GetSpendAsync(const ::transcodely::v1::GetSpendRequest& request,
+                const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetSpendResponse>> GetSpendAsync(
+      const ::transcodely::v1::GetSpendRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetSpendAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // AppServiceClient calls the transcodely.v1.AppService service through a connectrpc::Client.
 //
 // AppService manages apps, their hosting and player settings and spend limits.
-class AppServiceClient {
+class AppServiceClient : public AppServiceClientInterface {
  public:
   explicit AppServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Create makes a new app in the organization.
+  using AppServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreateAppResponse> Create(
       const ::transcodely::v1::CreateAppRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreateAppResponse>).
@@ -92,10 +296,16 @@ class AppServiceClient {
   auto CreateAsync(const ::transcodely::v1::CreateAppRequest& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateAppResponse>> CreateAsync(
+      const ::transcodely::v1::CreateAppRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one app by id.
+  using AppServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetAppResponse> Get(
-      const ::transcodely::v1::GetAppRequest& request, const connectrpc::CallOptions& options = {});
+      const ::transcodely::v1::GetAppRequest& request,
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetAppResponse>).
@@ -109,11 +319,16 @@ class AppServiceClient {
   auto GetAsync(const ::transcodely::v1::GetAppRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetAppResponse>> GetAsync(
+      const ::transcodely::v1::GetAppRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Update changes an app's name or description.
+  using AppServiceClientInterface::Update;
   connectrpc::Result<::transcodely::v1::UpdateAppResponse> Update(
       const ::transcodely::v1::UpdateAppRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateAppResponse>).
@@ -127,11 +342,16 @@ class AppServiceClient {
   auto UpdateAsync(const ::transcodely::v1::UpdateAppRequest& request, CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateAppResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateAppRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns the organization's apps, one page at a time.
+  using AppServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListAppsResponse> List(
       const ::transcodely::v1::ListAppsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListAppsResponse>).
@@ -145,11 +365,16 @@ class AppServiceClient {
   auto ListAsync(const ::transcodely::v1::ListAppsRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListAppsResponse>> ListAsync(
+      const ::transcodely::v1::ListAppsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Archive retires an app.
+  using AppServiceClientInterface::Archive;
   connectrpc::Result<::transcodely::v1::ArchiveAppResponse> Archive(
       const ::transcodely::v1::ArchiveAppRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Archive: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ArchiveAppResponse>).
@@ -163,11 +388,16 @@ class AppServiceClient {
   auto ArchiveAsync(const ::transcodely::v1::ArchiveAppRequest& request, CompletionToken&& token) {
     return ArchiveAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveAppResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchiveAppRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // EnableHosting turns on video hosting for an app (one-way).
+  using AppServiceClientInterface::EnableHosting;
   connectrpc::Result<::transcodely::v1::EnableHostingResponse> EnableHosting(
       const ::transcodely::v1::EnableHostingRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous EnableHosting: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::EnableHostingResponse>).
@@ -183,11 +413,17 @@ class AppServiceClient {
     return EnableHostingAsync(request, connectrpc::CallOptions(),
                               std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::EnableHostingResponse>>
+  EnableHostingAsync(const ::transcodely::v1::EnableHostingRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) override;
 
   // UpdateHostingConfig changes an app's hosting settings.
+  using AppServiceClientInterface::UpdateHostingConfig;
   connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse> UpdateHostingConfig(
       const ::transcodely::v1::UpdateHostingConfigRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateHostingConfig: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>).
@@ -204,11 +440,17 @@ class AppServiceClient {
     return UpdateHostingConfigAsync(request, connectrpc::CallOptions(),
                                     std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateHostingConfigResponse>>
+  UpdateHostingConfigAsync(const ::transcodely::v1::UpdateHostingConfigRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) override;
 
   // UpdatePlayerConfig changes an app's player settings.
+  using AppServiceClientInterface::UpdatePlayerConfig;
   connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse> UpdatePlayerConfig(
       const ::transcodely::v1::UpdatePlayerConfigRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdatePlayerConfig: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>).
@@ -225,11 +467,17 @@ class AppServiceClient {
     return UpdatePlayerConfigAsync(request, connectrpc::CallOptions(),
                                    std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePlayerConfigResponse>>
+  UpdatePlayerConfigAsync(const ::transcodely::v1::UpdatePlayerConfigRequest& request,
+                          const connectrpc::CallOptions& options,
+                          boost::asio::use_awaitable_t<> token) override;
 
   // UpdateSpendLimit sets or clears an app's spend limit.
+  using AppServiceClientInterface::UpdateSpendLimit;
   connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse> UpdateSpendLimit(
       const ::transcodely::v1::UpdateSpendLimitRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateSpendLimit: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse>).
@@ -245,11 +493,17 @@ class AppServiceClient {
     return UpdateSpendLimitAsync(request, connectrpc::CallOptions(),
                                  std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateSpendLimitResponse>>
+  UpdateSpendLimitAsync(const ::transcodely::v1::UpdateSpendLimitRequest& request,
+                        const connectrpc::CallOptions& options,
+                        boost::asio::use_awaitable_t<> token) override;
 
   // GetSpend reports an app's spend for the current period.
+  using AppServiceClientInterface::GetSpend;
   connectrpc::Result<::transcodely::v1::GetSpendResponse> GetSpend(
       const ::transcodely::v1::GetSpendRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetSpend: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetSpendResponse>).
@@ -263,6 +517,10 @@ class AppServiceClient {
   auto GetSpendAsync(const ::transcodely::v1::GetSpendRequest& request, CompletionToken&& token) {
     return GetSpendAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetSpendResponse>> GetSpendAsync(
+      const ::transcodely::v1::GetSpendRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::ListInvoicesResponse> BillingServiceClient
       kBillingServiceListInvoicesMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListInvoicesResponse>>
+BillingServiceClient::ListInvoicesAsync(const ::transcodely::v1::ListInvoicesRequest& request,
+                                        const connectrpc::CallOptions& options,
+                                        boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListInvoicesResponse>(
+      kBillingServiceListInvoicesMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetInvoiceResponse> BillingServiceClient::GetInvoice(
     const ::transcodely::v1::GetInvoiceRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetInvoiceResponse>(kBillingServiceGetInvoiceMethod,
                                                                    request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetInvoiceResponse>>
+BillingServiceClient::GetInvoiceAsync(const ::transcodely::v1::GetInvoiceRequest& request,
+                                      const connectrpc::CallOptions& options,
+                                      boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetInvoiceResponse>(
+      kBillingServiceGetInvoiceMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>
@@ -30,11 +46,27 @@ BillingServiceClient::GetUpcomingInvoice(
       kBillingServiceGetUpcomingInvoiceMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>>
+BillingServiceClient::GetUpcomingInvoiceAsync(
+    const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetUpcomingInvoiceResponse>(
+      kBillingServiceGetUpcomingInvoiceMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>
 BillingServiceClient::GetBillingProfile(const ::transcodely::v1::GetBillingProfileRequest& request,
                                         const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetBillingProfileResponse>(
       kBillingServiceGetBillingProfileMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>>
+BillingServiceClient::GetBillingProfileAsync(
+    const ::transcodely::v1::GetBillingProfileRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetBillingProfileResponse>(
+      kBillingServiceGetBillingProfileMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>
@@ -45,16 +77,40 @@ BillingServiceClient::CreateBillingPortalSession(
       kBillingServiceCreateBillingPortalSessionMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>>
+BillingServiceClient::CreateBillingPortalSessionAsync(
+    const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateBillingPortalSessionResponse>(
+      kBillingServiceCreateBillingPortalSessionMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetBudgetResponse> BillingServiceClient::GetBudget(
     const ::transcodely::v1::GetBudgetRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetBudgetResponse>(kBillingServiceGetBudgetMethod,
                                                                   request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBudgetResponse>>
+BillingServiceClient::GetBudgetAsync(const ::transcodely::v1::GetBudgetRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetBudgetResponse>(
+      kBillingServiceGetBudgetMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateBudgetResponse> BillingServiceClient::UpdateBudget(
     const ::transcodely::v1::UpdateBudgetRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::UpdateBudgetResponse>(
       kBillingServiceUpdateBudgetMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateBudgetResponse>>
+BillingServiceClient::UpdateBudgetAsync(const ::transcodely::v1::UpdateBudgetRequest& request,
+                                        const connectrpc::CallOptions& options,
+                                        boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateBudgetResponse>(
+      kBillingServiceUpdateBudgetMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>
@@ -65,12 +121,28 @@ BillingServiceClient::GetOutstandingBalance(
       kBillingServiceGetOutstandingBalanceMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>>
+BillingServiceClient::GetOutstandingBalanceAsync(
+    const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetOutstandingBalanceResponse>(
+      kBillingServiceGetOutstandingBalanceMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>
 BillingServiceClient::SettleOutstandingBalance(
     const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::SettleOutstandingBalanceResponse>(
       kBillingServiceSettleOutstandingBalanceMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>>
+BillingServiceClient::SettleOutstandingBalanceAsync(
+    const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::SettleOutstandingBalanceResponse>(
+      kBillingServiceSettleOutstandingBalanceMethod, request, options, token);
 }
 
 connectrpc::Status BillingServiceHandler::ListInvoices(

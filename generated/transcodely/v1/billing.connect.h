@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_BILLING_CONNECT_H_
 #define TRANSCODELY_V1_BILLING_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -72,18 +74,215 @@ inline constexpr connectrpc::MethodInfo kBillingServiceSettleOutstandingBalanceM
     kBillingServiceSettleOutstandingBalanceProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// BillingServiceClientInterface is what BillingServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a BillingServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockBillingServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class BillingServiceClientInterface {
+ public:
+  virtual ~BillingServiceClientInterface() = default;
+
+  // ListInvoices returns the organization's invoices.
+  virtual connectrpc::Result<::transcodely::v1::ListInvoicesResponse> ListInvoices(
+      const ::transcodely::v1::ListInvoicesRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListInvoicesResponse> ListInvoices(
+      const ::transcodely::v1::ListInvoicesRequest& request) {
+    return ListInvoices(request, connectrpc::CallOptions());
+  }
+
+  // ListInvoices as a coroutine: co_await ListInvoicesAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListInvoicesResponse>>
+  ListInvoicesAsync(const ::transcodely::v1::ListInvoicesRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListInvoicesResponse>>
+  ListInvoicesAsync(const ::transcodely::v1::ListInvoicesRequest& request,
+                    boost::asio::use_awaitable_t<> token) {
+    return ListInvoicesAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetInvoice returns one invoice with its lines.
+  virtual connectrpc::Result<::transcodely::v1::GetInvoiceResponse> GetInvoice(
+      const ::transcodely::v1::GetInvoiceRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetInvoiceResponse> GetInvoice(
+      const ::transcodely::v1::GetInvoiceRequest& request) {
+    return GetInvoice(request, connectrpc::CallOptions());
+  }
+
+  // GetInvoice as a coroutine: co_await GetInvoiceAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetInvoiceResponse>>
+  GetInvoiceAsync(const ::transcodely::v1::GetInvoiceRequest& request,
+                  const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetInvoiceResponse>> GetInvoiceAsync(
+      const ::transcodely::v1::GetInvoiceRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetInvoiceAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetUpcomingInvoice previews the invoice for the current period.
+  virtual connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse> GetUpcomingInvoice(
+      const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse> GetUpcomingInvoice(
+      const ::transcodely::v1::GetUpcomingInvoiceRequest& request) {
+    return GetUpcomingInvoice(request, connectrpc::CallOptions());
+  }
+
+  // GetUpcomingInvoice as a coroutine: co_await GetUpcomingInvoiceAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>>
+  GetUpcomingInvoiceAsync(const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+                          const connectrpc::CallOptions& options,
+                          boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>>
+  GetUpcomingInvoiceAsync(const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+                          boost::asio::use_awaitable_t<> token) {
+    return GetUpcomingInvoiceAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetBillingProfile returns the organization's billing standing and limits.
+  virtual connectrpc::Result<::transcodely::v1::GetBillingProfileResponse> GetBillingProfile(
+      const ::transcodely::v1::GetBillingProfileRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetBillingProfileResponse> GetBillingProfile(
+      const ::transcodely::v1::GetBillingProfileRequest& request) {
+    return GetBillingProfile(request, connectrpc::CallOptions());
+  }
+
+  // GetBillingProfile as a coroutine: co_await GetBillingProfileAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>>
+  GetBillingProfileAsync(const ::transcodely::v1::GetBillingProfileRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>>
+  GetBillingProfileAsync(const ::transcodely::v1::GetBillingProfileRequest& request,
+                         boost::asio::use_awaitable_t<> token) {
+    return GetBillingProfileAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // CreateBillingPortalSession opens a session in the payment provider's portal.
+  virtual connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>
+  CreateBillingPortalSession(const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+                             const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>
+  CreateBillingPortalSession(const ::transcodely::v1::CreateBillingPortalSessionRequest& request) {
+    return CreateBillingPortalSession(request, connectrpc::CallOptions());
+  }
+
+  // CreateBillingPortalSession as a coroutine: co_await CreateBillingPortalSessionAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>>
+  CreateBillingPortalSessionAsync(
+      const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>>
+  CreateBillingPortalSessionAsync(
+      const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return CreateBillingPortalSessionAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetBudget returns the organization's monthly budget.
+  virtual connectrpc::Result<::transcodely::v1::GetBudgetResponse> GetBudget(
+      const ::transcodely::v1::GetBudgetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetBudgetResponse> GetBudget(
+      const ::transcodely::v1::GetBudgetRequest& request) {
+    return GetBudget(request, connectrpc::CallOptions());
+  }
+
+  // GetBudget as a coroutine: co_await GetBudgetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBudgetResponse>>
+  GetBudgetAsync(const ::transcodely::v1::GetBudgetRequest& request,
+                 const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBudgetResponse>> GetBudgetAsync(
+      const ::transcodely::v1::GetBudgetRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetBudgetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateBudget changes the organization's monthly budget.
+  virtual connectrpc::Result<::transcodely::v1::UpdateBudgetResponse> UpdateBudget(
+      const ::transcodely::v1::UpdateBudgetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateBudgetResponse> UpdateBudget(
+      const ::transcodely::v1::UpdateBudgetRequest& request) {
+    return UpdateBudget(request, connectrpc::CallOptions());
+  }
+
+  // UpdateBudget as a coroutine: co_await UpdateBudgetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateBudgetResponse>>
+  UpdateBudgetAsync(const ::transcodely::v1::UpdateBudgetRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateBudgetResponse>>
+  UpdateBudgetAsync(const ::transcodely::v1::UpdateBudgetRequest& request,
+                    boost::asio::use_awaitable_t<> token) {
+    return UpdateBudgetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetOutstandingBalance returns what the organization owes now.
+  virtual connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>
+  GetOutstandingBalance(const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse> GetOutstandingBalance(
+      const ::transcodely::v1::GetOutstandingBalanceRequest& request) {
+    return GetOutstandingBalance(request, connectrpc::CallOptions());
+  }
+
+  // GetOutstandingBalance as a coroutine: co_await GetOutstandingBalanceAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>>
+  GetOutstandingBalanceAsync(const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>>
+  GetOutstandingBalanceAsync(const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return GetOutstandingBalanceAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // SettleOutstandingBalance charges the outstanding balance.
+  virtual connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>
+  SettleOutstandingBalance(const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+                           const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse> SettleOutstandingBalance(
+      const ::transcodely::v1::SettleOutstandingBalanceRequest& request) {
+    return SettleOutstandingBalance(request, connectrpc::CallOptions());
+  }
+
+  // SettleOutstandingBalance as a coroutine: co_await SettleOutstandingBalanceAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>>
+  SettleOutstandingBalanceAsync(const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>>
+  SettleOutstandingBalanceAsync(const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+                                boost::asio::use_awaitable_t<> token) {
+    return SettleOutstandingBalanceAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // BillingServiceClient calls the transcodely.v1.BillingService service through a
 // connectrpc::Client.
 //
 // BillingService exposes invoices, budgets and the billing profile of an organization.
-class BillingServiceClient {
+class BillingServiceClient : public BillingServiceClientInterface {
  public:
   explicit BillingServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // ListInvoices returns the organization's invoices.
+  using BillingServiceClientInterface::ListInvoices;
   connectrpc::Result<::transcodely::v1::ListInvoicesResponse> ListInvoices(
       const ::transcodely::v1::ListInvoicesRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ListInvoices: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::ListInvoicesResponse>).
@@ -99,11 +298,17 @@ class BillingServiceClient {
     return ListInvoicesAsync(request, connectrpc::CallOptions(),
                              std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListInvoicesResponse>>
+  ListInvoicesAsync(const ::transcodely::v1::ListInvoicesRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) override;
 
   // GetInvoice returns one invoice with its lines.
+  using BillingServiceClientInterface::GetInvoice;
   connectrpc::Result<::transcodely::v1::GetInvoiceResponse> GetInvoice(
       const ::transcodely::v1::GetInvoiceRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetInvoice: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetInvoiceResponse>).
@@ -119,11 +324,16 @@ class BillingServiceClient {
     return GetInvoiceAsync(request, connectrpc::CallOptions(),
                            std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetInvoiceResponse>> GetInvoiceAsync(
+      const ::transcodely::v1::GetInvoiceRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // GetUpcomingInvoice previews the invoice for the current period.
+  using BillingServiceClientInterface::GetUpcomingInvoice;
   connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse> GetUpcomingInvoice(
       const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetUpcomingInvoice: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>).
@@ -140,11 +350,17 @@ class BillingServiceClient {
     return GetUpcomingInvoiceAsync(request, connectrpc::CallOptions(),
                                    std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUpcomingInvoiceResponse>>
+  GetUpcomingInvoiceAsync(const ::transcodely::v1::GetUpcomingInvoiceRequest& request,
+                          const connectrpc::CallOptions& options,
+                          boost::asio::use_awaitable_t<> token) override;
 
   // GetBillingProfile returns the organization's billing standing and limits.
+  using BillingServiceClientInterface::GetBillingProfile;
   connectrpc::Result<::transcodely::v1::GetBillingProfileResponse> GetBillingProfile(
       const ::transcodely::v1::GetBillingProfileRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetBillingProfile: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>).
@@ -161,11 +377,17 @@ class BillingServiceClient {
     return GetBillingProfileAsync(request, connectrpc::CallOptions(),
                                   std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBillingProfileResponse>>
+  GetBillingProfileAsync(const ::transcodely::v1::GetBillingProfileRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) override;
 
   // CreateBillingPortalSession opens a session in the payment provider's portal.
+  using BillingServiceClientInterface::CreateBillingPortalSession;
   connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>
   CreateBillingPortalSession(const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
-                             const connectrpc::CallOptions& options = {});
+                             const connectrpc::CallOptions& options) override;
 
   // Asynchronous CreateBillingPortalSession: any Asio completion token (use_awaitable, use_future,
   // a callback) for
@@ -185,11 +407,17 @@ class BillingServiceClient {
     return CreateBillingPortalSessionAsync(request, connectrpc::CallOptions(),
                                            std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateBillingPortalSessionResponse>>
+  CreateBillingPortalSessionAsync(
+      const ::transcodely::v1::CreateBillingPortalSessionRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
   // GetBudget returns the organization's monthly budget.
+  using BillingServiceClientInterface::GetBudget;
   connectrpc::Result<::transcodely::v1::GetBudgetResponse> GetBudget(
       const ::transcodely::v1::GetBudgetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetBudget: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetBudgetResponse>).
@@ -203,11 +431,16 @@ class BillingServiceClient {
   auto GetBudgetAsync(const ::transcodely::v1::GetBudgetRequest& request, CompletionToken&& token) {
     return GetBudgetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetBudgetResponse>> GetBudgetAsync(
+      const ::transcodely::v1::GetBudgetRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // UpdateBudget changes the organization's monthly budget.
+  using BillingServiceClientInterface::UpdateBudget;
   connectrpc::Result<::transcodely::v1::UpdateBudgetResponse> UpdateBudget(
       const ::transcodely::v1::UpdateBudgetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateBudget: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::UpdateBudgetResponse>).
@@ -223,11 +456,17 @@ class BillingServiceClient {
     return UpdateBudgetAsync(request, connectrpc::CallOptions(),
                              std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateBudgetResponse>>
+  UpdateBudgetAsync(const ::transcodely::v1::UpdateBudgetRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) override;
 
   // GetOutstandingBalance returns what the organization owes now.
+  using BillingServiceClientInterface::GetOutstandingBalance;
   connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse> GetOutstandingBalance(
       const ::transcodely::v1::GetOutstandingBalanceRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetOutstandingBalance: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>).
@@ -244,11 +483,17 @@ class BillingServiceClient {
     return GetOutstandingBalanceAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOutstandingBalanceResponse>>
+  GetOutstandingBalanceAsync(const ::transcodely::v1::GetOutstandingBalanceRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // SettleOutstandingBalance charges the outstanding balance.
+  using BillingServiceClientInterface::SettleOutstandingBalance;
   connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse> SettleOutstandingBalance(
       const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous SettleOutstandingBalance: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>).
@@ -266,6 +511,11 @@ class BillingServiceClient {
     return SettleOutstandingBalanceAsync(request, connectrpc::CallOptions(),
                                          std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SettleOutstandingBalanceResponse>>
+  SettleOutstandingBalanceAsync(const ::transcodely::v1::SettleOutstandingBalanceRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

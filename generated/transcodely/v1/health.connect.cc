@@ -16,6 +16,14 @@ connectrpc::Result<::transcodely::v1::HealthCheckResponse> HealthServiceClient::
                                                                     request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::HealthCheckResponse>>
+HealthServiceClient::CheckAsync(const ::transcodely::v1::HealthCheckRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::HealthCheckResponse>(kHealthServiceCheckMethod,
+                                                                         request, options, token);
+}
+
 connectrpc::Status HealthServiceHandler::Check(connectrpc::ServerContext&,
                                                const ::transcodely::v1::HealthCheckRequest&,
                                                ::transcodely::v1::HealthCheckResponse*) {

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_HEALTH_CONNECT_H_
 #define TRANSCODELY_V1_HEALTH_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -32,17 +34,47 @@ inline constexpr connectrpc::MethodInfo kHealthServiceCheckMethod{
     kHealthServiceCheckProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// HealthServiceClientInterface is what HealthServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a HealthServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockHealthServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class HealthServiceClientInterface {
+ public:
+  virtual ~HealthServiceClientInterface() = default;
+
+  // Check reports the service's health.
+  virtual connectrpc::Result<::transcodely::v1::HealthCheckResponse> Check(
+      const ::transcodely::v1::HealthCheckRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::HealthCheckResponse> Check(
+      const ::transcodely::v1::HealthCheckRequest& request) {
+    return Check(request, connectrpc::CallOptions());
+  }
+
+  // Check as a coroutine: co_await CheckAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::HealthCheckResponse>>
+  CheckAsync(const ::transcodely::v1::HealthCheckRequest& request,
+             const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::HealthCheckResponse>> CheckAsync(
+      const ::transcodely::v1::HealthCheckRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CheckAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // HealthServiceClient calls the transcodely.v1.HealthService service through a connectrpc::Client.
 //
 // HealthService reports whether the API is up.
-class HealthServiceClient {
+class HealthServiceClient : public HealthServiceClientInterface {
  public:
   explicit HealthServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Check reports the service's health.
+  using HealthServiceClientInterface::Check;
   connectrpc::Result<::transcodely::v1::HealthCheckResponse> Check(
       const ::transcodely::v1::HealthCheckRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Check: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::HealthCheckResponse>).
@@ -56,6 +88,10 @@ class HealthServiceClient {
   auto CheckAsync(const ::transcodely::v1::HealthCheckRequest& request, CompletionToken&& token) {
     return CheckAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::HealthCheckResponse>> CheckAsync(
+      const ::transcodely::v1::HealthCheckRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

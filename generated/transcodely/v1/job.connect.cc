@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::CreateJobResponse> JobServiceClient::Creat
                                                                   options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateJobResponse>>
+JobServiceClient::CreateAsync(const ::transcodely::v1::CreateJobRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateJobResponse>(kJobServiceCreateMethod,
+                                                                       request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetJobResponse> JobServiceClient::Get(
     const ::transcodely::v1::GetJobRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetJobResponse>(kJobServiceGetMethod, request,
                                                                options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetJobResponse>>
+JobServiceClient::GetAsync(const ::transcodely::v1::GetJobRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetJobResponse>(kJobServiceGetMethod, request,
+                                                                    options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListJobsResponse> JobServiceClient::List(
@@ -28,16 +44,40 @@ connectrpc::Result<::transcodely::v1::ListJobsResponse> JobServiceClient::List(
                                                                  options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListJobsResponse>>
+JobServiceClient::ListAsync(const ::transcodely::v1::ListJobsRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListJobsResponse>(kJobServiceListMethod,
+                                                                      request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::CancelJobResponse> JobServiceClient::Cancel(
     const ::transcodely::v1::CancelJobRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::CancelJobResponse>(kJobServiceCancelMethod, request,
                                                                   options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CancelJobResponse>>
+JobServiceClient::CancelAsync(const ::transcodely::v1::CancelJobRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CancelJobResponse>(kJobServiceCancelMethod,
+                                                                       request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ConfirmJobResponse> JobServiceClient::Confirm(
     const ::transcodely::v1::ConfirmJobRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ConfirmJobResponse>(kJobServiceConfirmMethod,
                                                                    request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ConfirmJobResponse>>
+JobServiceClient::ConfirmAsync(const ::transcodely::v1::ConfirmJobRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ConfirmJobResponse>(kJobServiceConfirmMethod,
+                                                                        request, options, token);
 }
 
 connectrpc::ServerStreamReader<::transcodely::v1::WatchJobResponse> JobServiceClient::Watch(

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_JOB_CONNECT_H_
 #define TRANSCODELY_V1_JOB_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -47,17 +49,136 @@ inline constexpr connectrpc::MethodInfo kJobServiceWatchMethod{
     kJobServiceWatchProcedure, connectrpc::StreamType::kServerStream,
     connectrpc::Idempotency::kUnknown};
 
+// JobServiceClientInterface is what JobServiceClient implements: the blocking calls, the coroutine
+// form of the unary calls and the asynchronous streams (the forms taking any completion token are
+// templates, only in the client). Code that takes a JobServiceClientInterface& can be given a mock
+// (the plugin's mocks=true option writes MockJobServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class JobServiceClientInterface {
+ public:
+  virtual ~JobServiceClientInterface() = default;
+
+  // Create starts a transcoding job.
+  virtual connectrpc::Result<::transcodely::v1::CreateJobResponse> Create(
+      const ::transcodely::v1::CreateJobRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateJobResponse> Create(
+      const ::transcodely::v1::CreateJobRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateJobResponse>>
+  CreateAsync(const ::transcodely::v1::CreateJobRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateJobResponse>> CreateAsync(
+      const ::transcodely::v1::CreateJobRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one job by id.
+  virtual connectrpc::Result<::transcodely::v1::GetJobResponse> Get(
+      const ::transcodely::v1::GetJobRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetJobResponse> Get(
+      const ::transcodely::v1::GetJobRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetJobResponse>> GetAsync(
+      const ::transcodely::v1::GetJobRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetJobResponse>> GetAsync(
+      const ::transcodely::v1::GetJobRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns jobs, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListJobsResponse> List(
+      const ::transcodely::v1::ListJobsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListJobsResponse> List(
+      const ::transcodely::v1::ListJobsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListJobsResponse>> ListAsync(
+      const ::transcodely::v1::ListJobsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListJobsResponse>> ListAsync(
+      const ::transcodely::v1::ListJobsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Cancel stops a job that has not finished.
+  virtual connectrpc::Result<::transcodely::v1::CancelJobResponse> Cancel(
+      const ::transcodely::v1::CancelJobRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CancelJobResponse> Cancel(
+      const ::transcodely::v1::CancelJobRequest& request) {
+    return Cancel(request, connectrpc::CallOptions());
+  }
+
+  // Cancel as a coroutine: co_await CancelAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CancelJobResponse>>
+  CancelAsync(const ::transcodely::v1::CancelJobRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CancelJobResponse>> CancelAsync(
+      const ::transcodely::v1::CancelJobRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CancelAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Confirm lets a job that awaits confirmation proceed.
+  virtual connectrpc::Result<::transcodely::v1::ConfirmJobResponse> Confirm(
+      const ::transcodely::v1::ConfirmJobRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ConfirmJobResponse> Confirm(
+      const ::transcodely::v1::ConfirmJobRequest& request) {
+    return Confirm(request, connectrpc::CallOptions());
+  }
+
+  // Confirm as a coroutine: co_await ConfirmAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ConfirmJobResponse>>
+  ConfirmAsync(const ::transcodely::v1::ConfirmJobRequest& request,
+               const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ConfirmJobResponse>> ConfirmAsync(
+      const ::transcodely::v1::ConfirmJobRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ConfirmAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Watch streams a job's progress and status changes.
+  virtual connectrpc::ServerStreamReader<::transcodely::v1::WatchJobResponse> Watch(
+      const ::transcodely::v1::WatchJobRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::transcodely::v1::WatchJobResponse> Watch(
+      const ::transcodely::v1::WatchJobRequest& request) {
+    return Watch(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::transcodely::v1::WatchJobResponse> WatchAsync(
+      const ::transcodely::v1::WatchJobRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::transcodely::v1::WatchJobResponse> WatchAsync(
+      const ::transcodely::v1::WatchJobRequest& request) {
+    return WatchAsync(request, connectrpc::CallOptions());
+  }
+};
+
 // JobServiceClient calls the transcodely.v1.JobService service through a connectrpc::Client.
 //
 // JobService creates, inspects and controls transcoding jobs.
-class JobServiceClient {
+class JobServiceClient : public JobServiceClientInterface {
  public:
   explicit JobServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Create starts a transcoding job.
+  using JobServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreateJobResponse> Create(
       const ::transcodely::v1::CreateJobRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreateJobResponse>).
@@ -71,10 +192,16 @@ class JobServiceClient {
   auto CreateAsync(const ::transcodely::v1::CreateJobRequest& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateJobResponse>> CreateAsync(
+      const ::transcodely::v1::CreateJobRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one job by id.
+  using JobServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetJobResponse> Get(
-      const ::transcodely::v1::GetJobRequest& request, const connectrpc::CallOptions& options = {});
+      const ::transcodely::v1::GetJobRequest& request,
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetJobResponse>).
@@ -88,11 +215,16 @@ class JobServiceClient {
   auto GetAsync(const ::transcodely::v1::GetJobRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetJobResponse>> GetAsync(
+      const ::transcodely::v1::GetJobRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns jobs, one page at a time.
+  using JobServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListJobsResponse> List(
       const ::transcodely::v1::ListJobsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListJobsResponse>).
@@ -106,11 +238,16 @@ class JobServiceClient {
   auto ListAsync(const ::transcodely::v1::ListJobsRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListJobsResponse>> ListAsync(
+      const ::transcodely::v1::ListJobsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Cancel stops a job that has not finished.
+  using JobServiceClientInterface::Cancel;
   connectrpc::Result<::transcodely::v1::CancelJobResponse> Cancel(
       const ::transcodely::v1::CancelJobRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Cancel: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CancelJobResponse>).
@@ -124,11 +261,16 @@ class JobServiceClient {
   auto CancelAsync(const ::transcodely::v1::CancelJobRequest& request, CompletionToken&& token) {
     return CancelAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CancelJobResponse>> CancelAsync(
+      const ::transcodely::v1::CancelJobRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Confirm lets a job that awaits confirmation proceed.
+  using JobServiceClientInterface::Confirm;
   connectrpc::Result<::transcodely::v1::ConfirmJobResponse> Confirm(
       const ::transcodely::v1::ConfirmJobRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Confirm: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ConfirmJobResponse>).
@@ -142,16 +284,22 @@ class JobServiceClient {
   auto ConfirmAsync(const ::transcodely::v1::ConfirmJobRequest& request, CompletionToken&& token) {
     return ConfirmAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ConfirmJobResponse>> ConfirmAsync(
+      const ::transcodely::v1::ConfirmJobRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Watch streams a job's progress and status changes.
+  using JobServiceClientInterface::Watch;
   connectrpc::ServerStreamReader<::transcodely::v1::WatchJobResponse> Watch(
       const ::transcodely::v1::WatchJobRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  using JobServiceClientInterface::WatchAsync;
   connectrpc::AsyncServerStream<::transcodely::v1::WatchJobResponse> WatchAsync(
       const ::transcodely::v1::WatchJobRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

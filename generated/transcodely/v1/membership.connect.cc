@@ -17,11 +17,27 @@ connectrpc::Result<::transcodely::v1::ListMembershipsResponse> MembershipService
       kMembershipServiceListMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListMembershipsResponse>>
+MembershipServiceClient::ListAsync(const ::transcodely::v1::ListMembershipsRequest& request,
+                                   const connectrpc::CallOptions& options,
+                                   boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListMembershipsResponse>(
+      kMembershipServiceListMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetMembershipResponse> MembershipServiceClient::Get(
     const ::transcodely::v1::GetMembershipRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetMembershipResponse>(kMembershipServiceGetMethod,
                                                                       request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMembershipResponse>>
+MembershipServiceClient::GetAsync(const ::transcodely::v1::GetMembershipRequest& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetMembershipResponse>(
+      kMembershipServiceGetMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>
@@ -31,11 +47,27 @@ MembershipServiceClient::UpdateRole(const ::transcodely::v1::UpdateMembershipRol
       kMembershipServiceUpdateRoleMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>>
+MembershipServiceClient::UpdateRoleAsync(
+    const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateMembershipRoleResponse>(
+      kMembershipServiceUpdateRoleMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::RemoveMembershipResponse> MembershipServiceClient::Remove(
     const ::transcodely::v1::RemoveMembershipRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::RemoveMembershipResponse>(
       kMembershipServiceRemoveMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RemoveMembershipResponse>>
+MembershipServiceClient::RemoveAsync(const ::transcodely::v1::RemoveMembershipRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::RemoveMembershipResponse>(
+      kMembershipServiceRemoveMethod, request, options, token);
 }
 
 connectrpc::Status MembershipServiceHandler::List(connectrpc::ServerContext&,

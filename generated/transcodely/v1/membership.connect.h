@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_MEMBERSHIP_CONNECT_H_
 #define TRANSCODELY_V1_MEMBERSHIP_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -48,18 +50,108 @@ inline constexpr connectrpc::MethodInfo kMembershipServiceRemoveMethod{
     kMembershipServiceRemoveProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// MembershipServiceClientInterface is what MembershipServiceClient implements: the blocking calls,
+// the coroutine form of the unary calls and the asynchronous streams (the forms taking any
+// completion token are templates, only in the client). Code that takes a
+// MembershipServiceClientInterface& can be given a mock (the plugin's mocks=true option writes
+// MockMembershipServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class MembershipServiceClientInterface {
+ public:
+  virtual ~MembershipServiceClientInterface() = default;
+
+  // List returns the organization's members.
+  virtual connectrpc::Result<::transcodely::v1::ListMembershipsResponse> List(
+      const ::transcodely::v1::ListMembershipsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListMembershipsResponse> List(
+      const ::transcodely::v1::ListMembershipsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListMembershipsResponse>>
+  ListAsync(const ::transcodely::v1::ListMembershipsRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListMembershipsResponse>> ListAsync(
+      const ::transcodely::v1::ListMembershipsRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one membership by id.
+  virtual connectrpc::Result<::transcodely::v1::GetMembershipResponse> Get(
+      const ::transcodely::v1::GetMembershipRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetMembershipResponse> Get(
+      const ::transcodely::v1::GetMembershipRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMembershipResponse>>
+  GetAsync(const ::transcodely::v1::GetMembershipRequest& request,
+           const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMembershipResponse>> GetAsync(
+      const ::transcodely::v1::GetMembershipRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateRole changes a member's role.
+  virtual connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse> UpdateRole(
+      const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse> UpdateRole(
+      const ::transcodely::v1::UpdateMembershipRoleRequest& request) {
+    return UpdateRole(request, connectrpc::CallOptions());
+  }
+
+  // UpdateRole as a coroutine: co_await UpdateRoleAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>>
+  UpdateRoleAsync(const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+                  const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>>
+  UpdateRoleAsync(const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+                  boost::asio::use_awaitable_t<> token) {
+    return UpdateRoleAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Remove takes a member out of the organization.
+  virtual connectrpc::Result<::transcodely::v1::RemoveMembershipResponse> Remove(
+      const ::transcodely::v1::RemoveMembershipRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::RemoveMembershipResponse> Remove(
+      const ::transcodely::v1::RemoveMembershipRequest& request) {
+    return Remove(request, connectrpc::CallOptions());
+  }
+
+  // Remove as a coroutine: co_await RemoveAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RemoveMembershipResponse>>
+  RemoveAsync(const ::transcodely::v1::RemoveMembershipRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RemoveMembershipResponse>>
+  RemoveAsync(const ::transcodely::v1::RemoveMembershipRequest& request,
+              boost::asio::use_awaitable_t<> token) {
+    return RemoveAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // MembershipServiceClient calls the transcodely.v1.MembershipService service through a
 // connectrpc::Client.
 //
 // MembershipService manages the members of an organization.
-class MembershipServiceClient {
+class MembershipServiceClient : public MembershipServiceClientInterface {
  public:
   explicit MembershipServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // List returns the organization's members.
+  using MembershipServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListMembershipsResponse> List(
       const ::transcodely::v1::ListMembershipsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListMembershipsResponse>).
@@ -74,11 +166,16 @@ class MembershipServiceClient {
                  CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListMembershipsResponse>> ListAsync(
+      const ::transcodely::v1::ListMembershipsRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one membership by id.
+  using MembershipServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetMembershipResponse> Get(
       const ::transcodely::v1::GetMembershipRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetMembershipResponse>).
@@ -92,11 +189,16 @@ class MembershipServiceClient {
   auto GetAsync(const ::transcodely::v1::GetMembershipRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMembershipResponse>> GetAsync(
+      const ::transcodely::v1::GetMembershipRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
   // UpdateRole changes a member's role.
+  using MembershipServiceClientInterface::UpdateRole;
   connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse> UpdateRole(
       const ::transcodely::v1::UpdateMembershipRoleRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateRole: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>).
@@ -112,11 +214,17 @@ class MembershipServiceClient {
     return UpdateRoleAsync(request, connectrpc::CallOptions(),
                            std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMembershipRoleResponse>>
+  UpdateRoleAsync(const ::transcodely::v1::UpdateMembershipRoleRequest& request,
+                  const connectrpc::CallOptions& options,
+                  boost::asio::use_awaitable_t<> token) override;
 
   // Remove takes a member out of the organization.
+  using MembershipServiceClientInterface::Remove;
   connectrpc::Result<::transcodely::v1::RemoveMembershipResponse> Remove(
       const ::transcodely::v1::RemoveMembershipRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Remove: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::RemoveMembershipResponse>).
@@ -131,6 +239,11 @@ class MembershipServiceClient {
                    CompletionToken&& token) {
     return RemoveAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RemoveMembershipResponse>>
+  RemoveAsync(const ::transcodely::v1::RemoveMembershipRequest& request,
+              const connectrpc::CallOptions& options,
+              boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

@@ -16,11 +16,27 @@ connectrpc::Result<::transcodely::v1::CheckSlugResponse> OrganizationServiceClie
       kOrganizationServiceCheckSlugMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CheckSlugResponse>>
+OrganizationServiceClient::CheckSlugAsync(const ::transcodely::v1::CheckSlugRequest& request,
+                                          const connectrpc::CallOptions& options,
+                                          boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CheckSlugResponse>(
+      kOrganizationServiceCheckSlugMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::CreateOrganizationResponse> OrganizationServiceClient::Create(
     const ::transcodely::v1::CreateOrganizationRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::CreateOrganizationResponse>(
       kOrganizationServiceCreateMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOrganizationResponse>>
+OrganizationServiceClient::CreateAsync(const ::transcodely::v1::CreateOrganizationRequest& request,
+                                       const connectrpc::CallOptions& options,
+                                       boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateOrganizationResponse>(
+      kOrganizationServiceCreateMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::GetOrganizationResponse> OrganizationServiceClient::Get(
@@ -30,6 +46,14 @@ connectrpc::Result<::transcodely::v1::GetOrganizationResponse> OrganizationServi
       kOrganizationServiceGetMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOrganizationResponse>>
+OrganizationServiceClient::GetAsync(const ::transcodely::v1::GetOrganizationRequest& request,
+                                    const connectrpc::CallOptions& options,
+                                    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetOrganizationResponse>(
+      kOrganizationServiceGetMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse> OrganizationServiceClient::Update(
     const ::transcodely::v1::UpdateOrganizationRequest& request,
     const connectrpc::CallOptions& options) {
@@ -37,11 +61,27 @@ connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse> OrganizationSe
       kOrganizationServiceUpdateMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse>>
+OrganizationServiceClient::UpdateAsync(const ::transcodely::v1::UpdateOrganizationRequest& request,
+                                       const connectrpc::CallOptions& options,
+                                       boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateOrganizationResponse>(
+      kOrganizationServiceUpdateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ListOrganizationsResponse> OrganizationServiceClient::List(
     const ::transcodely::v1::ListOrganizationsRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListOrganizationsResponse>(
       kOrganizationServiceListMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOrganizationsResponse>>
+OrganizationServiceClient::ListAsync(const ::transcodely::v1::ListOrganizationsRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListOrganizationsResponse>(
+      kOrganizationServiceListMethod, request, options, token);
 }
 
 connectrpc::Status OrganizationServiceHandler::CheckSlug(connectrpc::ServerContext&,

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_ORGANIZATION_CONNECT_H_
 #define TRANSCODELY_V1_ORGANIZATION_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -53,18 +55,125 @@ inline constexpr connectrpc::MethodInfo kOrganizationServiceListMethod{
     kOrganizationServiceListProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// OrganizationServiceClientInterface is what OrganizationServiceClient implements: the blocking
+// calls, the coroutine form of the unary calls and the asynchronous streams (the forms taking any
+// completion token are templates, only in the client). Code that takes a
+// OrganizationServiceClientInterface& can be given a mock (the plugin's mocks=true option writes
+// MockOrganizationServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class OrganizationServiceClientInterface {
+ public:
+  virtual ~OrganizationServiceClientInterface() = default;
+
+  // CheckSlug tells whether an organization slug is free.
+  virtual connectrpc::Result<::transcodely::v1::CheckSlugResponse> CheckSlug(
+      const ::transcodely::v1::CheckSlugRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CheckSlugResponse> CheckSlug(
+      const ::transcodely::v1::CheckSlugRequest& request) {
+    return CheckSlug(request, connectrpc::CallOptions());
+  }
+
+  // CheckSlug as a coroutine: co_await CheckSlugAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CheckSlugResponse>>
+  CheckSlugAsync(const ::transcodely::v1::CheckSlugRequest& request,
+                 const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CheckSlugResponse>> CheckSlugAsync(
+      const ::transcodely::v1::CheckSlugRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CheckSlugAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Create makes a new organization.
+  virtual connectrpc::Result<::transcodely::v1::CreateOrganizationResponse> Create(
+      const ::transcodely::v1::CreateOrganizationRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateOrganizationResponse> Create(
+      const ::transcodely::v1::CreateOrganizationRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOrganizationResponse>>
+  CreateAsync(const ::transcodely::v1::CreateOrganizationRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOrganizationResponse>>
+  CreateAsync(const ::transcodely::v1::CreateOrganizationRequest& request,
+              boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one organization by id.
+  virtual connectrpc::Result<::transcodely::v1::GetOrganizationResponse> Get(
+      const ::transcodely::v1::GetOrganizationRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetOrganizationResponse> Get(
+      const ::transcodely::v1::GetOrganizationRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOrganizationResponse>>
+  GetAsync(const ::transcodely::v1::GetOrganizationRequest& request,
+           const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOrganizationResponse>> GetAsync(
+      const ::transcodely::v1::GetOrganizationRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Update changes an organization's settings.
+  virtual connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse> Update(
+      const ::transcodely::v1::UpdateOrganizationRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse> Update(
+      const ::transcodely::v1::UpdateOrganizationRequest& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateOrganizationRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateOrganizationRequest& request,
+              boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns the organizations the caller belongs to.
+  virtual connectrpc::Result<::transcodely::v1::ListOrganizationsResponse> List(
+      const ::transcodely::v1::ListOrganizationsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListOrganizationsResponse> List(
+      const ::transcodely::v1::ListOrganizationsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOrganizationsResponse>>
+  ListAsync(const ::transcodely::v1::ListOrganizationsRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOrganizationsResponse>>
+  ListAsync(const ::transcodely::v1::ListOrganizationsRequest& request,
+            boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // OrganizationServiceClient calls the transcodely.v1.OrganizationService service through a
 // connectrpc::Client.
 //
 // OrganizationService creates and manages organizations.
-class OrganizationServiceClient {
+class OrganizationServiceClient : public OrganizationServiceClientInterface {
  public:
   explicit OrganizationServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // CheckSlug tells whether an organization slug is free.
+  using OrganizationServiceClientInterface::CheckSlug;
   connectrpc::Result<::transcodely::v1::CheckSlugResponse> CheckSlug(
       const ::transcodely::v1::CheckSlugRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CheckSlug: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CheckSlugResponse>).
@@ -79,11 +188,16 @@ class OrganizationServiceClient {
   auto CheckSlugAsync(const ::transcodely::v1::CheckSlugRequest& request, CompletionToken&& token) {
     return CheckSlugAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CheckSlugResponse>> CheckSlugAsync(
+      const ::transcodely::v1::CheckSlugRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Create makes a new organization.
+  using OrganizationServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreateOrganizationResponse> Create(
       const ::transcodely::v1::CreateOrganizationRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreateOrganizationResponse>).
@@ -98,11 +212,17 @@ class OrganizationServiceClient {
                    CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOrganizationResponse>>
+  CreateAsync(const ::transcodely::v1::CreateOrganizationRequest& request,
+              const connectrpc::CallOptions& options,
+              boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one organization by id.
+  using OrganizationServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetOrganizationResponse> Get(
       const ::transcodely::v1::GetOrganizationRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetOrganizationResponse>).
@@ -116,11 +236,16 @@ class OrganizationServiceClient {
   auto GetAsync(const ::transcodely::v1::GetOrganizationRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOrganizationResponse>> GetAsync(
+      const ::transcodely::v1::GetOrganizationRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
   // Update changes an organization's settings.
+  using OrganizationServiceClientInterface::Update;
   connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse> Update(
       const ::transcodely::v1::UpdateOrganizationRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse>).
@@ -135,11 +260,17 @@ class OrganizationServiceClient {
                    CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOrganizationResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateOrganizationRequest& request,
+              const connectrpc::CallOptions& options,
+              boost::asio::use_awaitable_t<> token) override;
 
   // List returns the organizations the caller belongs to.
+  using OrganizationServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListOrganizationsResponse> List(
       const ::transcodely::v1::ListOrganizationsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListOrganizationsResponse>).
@@ -154,6 +285,10 @@ class OrganizationServiceClient {
                  CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOrganizationsResponse>>
+  ListAsync(const ::transcodely::v1::ListOrganizationsRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

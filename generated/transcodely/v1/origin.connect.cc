@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::CreateOriginResponse> OriginServiceClient:
                                                                      request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOriginResponse>>
+OriginServiceClient::CreateAsync(const ::transcodely::v1::CreateOriginRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateOriginResponse>(
+      kOriginServiceCreateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetOriginResponse> OriginServiceClient::Get(
     const ::transcodely::v1::GetOriginRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetOriginResponse>(kOriginServiceGetMethod, request,
                                                                   options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOriginResponse>>
+OriginServiceClient::GetAsync(const ::transcodely::v1::GetOriginRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetOriginResponse>(kOriginServiceGetMethod,
+                                                                       request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListOriginsResponse> OriginServiceClient::List(
@@ -28,10 +44,26 @@ connectrpc::Result<::transcodely::v1::ListOriginsResponse> OriginServiceClient::
                                                                     request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOriginsResponse>>
+OriginServiceClient::ListAsync(const ::transcodely::v1::ListOriginsRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListOriginsResponse>(kOriginServiceListMethod,
+                                                                         request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateOriginResponse> OriginServiceClient::Update(
     const ::transcodely::v1::UpdateOriginRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::UpdateOriginResponse>(kOriginServiceUpdateMethod,
                                                                      request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOriginResponse>>
+OriginServiceClient::UpdateAsync(const ::transcodely::v1::UpdateOriginRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateOriginResponse>(
+      kOriginServiceUpdateMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ValidateOriginResponse> OriginServiceClient::Validate(
@@ -41,11 +73,27 @@ connectrpc::Result<::transcodely::v1::ValidateOriginResponse> OriginServiceClien
                                                                        request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ValidateOriginResponse>>
+OriginServiceClient::ValidateAsync(const ::transcodely::v1::ValidateOriginRequest& request,
+                                   const connectrpc::CallOptions& options,
+                                   boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ValidateOriginResponse>(
+      kOriginServiceValidateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ArchiveOriginResponse> OriginServiceClient::Archive(
     const ::transcodely::v1::ArchiveOriginRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ArchiveOriginResponse>(kOriginServiceArchiveMethod,
                                                                       request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveOriginResponse>>
+OriginServiceClient::ArchiveAsync(const ::transcodely::v1::ArchiveOriginRequest& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ArchiveOriginResponse>(
+      kOriginServiceArchiveMethod, request, options, token);
 }
 
 connectrpc::Status OriginServiceHandler::Create(connectrpc::ServerContext&,

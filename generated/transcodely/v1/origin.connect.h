@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_ORIGIN_CONNECT_H_
 #define TRANSCODELY_V1_ORIGIN_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -54,17 +56,139 @@ inline constexpr connectrpc::MethodInfo kOriginServiceArchiveMethod{
     kOriginServiceArchiveProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// OriginServiceClientInterface is what OriginServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a OriginServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockOriginServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class OriginServiceClientInterface {
+ public:
+  virtual ~OriginServiceClientInterface() = default;
+
+  // Create registers a new storage origin.
+  virtual connectrpc::Result<::transcodely::v1::CreateOriginResponse> Create(
+      const ::transcodely::v1::CreateOriginRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateOriginResponse> Create(
+      const ::transcodely::v1::CreateOriginRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOriginResponse>>
+  CreateAsync(const ::transcodely::v1::CreateOriginRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOriginResponse>> CreateAsync(
+      const ::transcodely::v1::CreateOriginRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one origin by id.
+  virtual connectrpc::Result<::transcodely::v1::GetOriginResponse> Get(
+      const ::transcodely::v1::GetOriginRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetOriginResponse> Get(
+      const ::transcodely::v1::GetOriginRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOriginResponse>> GetAsync(
+      const ::transcodely::v1::GetOriginRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOriginResponse>> GetAsync(
+      const ::transcodely::v1::GetOriginRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns the app's origins, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListOriginsResponse> List(
+      const ::transcodely::v1::ListOriginsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListOriginsResponse> List(
+      const ::transcodely::v1::ListOriginsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOriginsResponse>>
+  ListAsync(const ::transcodely::v1::ListOriginsRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOriginsResponse>> ListAsync(
+      const ::transcodely::v1::ListOriginsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Update changes an origin's name, credentials or settings.
+  virtual connectrpc::Result<::transcodely::v1::UpdateOriginResponse> Update(
+      const ::transcodely::v1::UpdateOriginRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateOriginResponse> Update(
+      const ::transcodely::v1::UpdateOriginRequest& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOriginResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateOriginRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOriginResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateOriginRequest& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Validate checks that an origin's storage is reachable.
+  virtual connectrpc::Result<::transcodely::v1::ValidateOriginResponse> Validate(
+      const ::transcodely::v1::ValidateOriginRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ValidateOriginResponse> Validate(
+      const ::transcodely::v1::ValidateOriginRequest& request) {
+    return Validate(request, connectrpc::CallOptions());
+  }
+
+  // Validate as a coroutine: co_await ValidateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ValidateOriginResponse>>
+  ValidateAsync(const ::transcodely::v1::ValidateOriginRequest& request,
+                const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ValidateOriginResponse>>
+  ValidateAsync(const ::transcodely::v1::ValidateOriginRequest& request,
+                boost::asio::use_awaitable_t<> token) {
+    return ValidateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Archive retires an origin.
+  virtual connectrpc::Result<::transcodely::v1::ArchiveOriginResponse> Archive(
+      const ::transcodely::v1::ArchiveOriginRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ArchiveOriginResponse> Archive(
+      const ::transcodely::v1::ArchiveOriginRequest& request) {
+    return Archive(request, connectrpc::CallOptions());
+  }
+
+  // Archive as a coroutine: co_await ArchiveAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveOriginResponse>>
+  ArchiveAsync(const ::transcodely::v1::ArchiveOriginRequest& request,
+               const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveOriginResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchiveOriginRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return ArchiveAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // OriginServiceClient calls the transcodely.v1.OriginService service through a connectrpc::Client.
 //
 // OriginService manages storage origins that jobs read from and write to.
-class OriginServiceClient {
+class OriginServiceClient : public OriginServiceClientInterface {
  public:
   explicit OriginServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Create registers a new storage origin.
+  using OriginServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreateOriginResponse> Create(
       const ::transcodely::v1::CreateOriginRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreateOriginResponse>).
@@ -78,11 +202,16 @@ class OriginServiceClient {
   auto CreateAsync(const ::transcodely::v1::CreateOriginRequest& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateOriginResponse>> CreateAsync(
+      const ::transcodely::v1::CreateOriginRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one origin by id.
+  using OriginServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetOriginResponse> Get(
       const ::transcodely::v1::GetOriginRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetOriginResponse>).
@@ -96,11 +225,16 @@ class OriginServiceClient {
   auto GetAsync(const ::transcodely::v1::GetOriginRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetOriginResponse>> GetAsync(
+      const ::transcodely::v1::GetOriginRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns the app's origins, one page at a time.
+  using OriginServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListOriginsResponse> List(
       const ::transcodely::v1::ListOriginsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListOriginsResponse>).
@@ -114,11 +248,16 @@ class OriginServiceClient {
   auto ListAsync(const ::transcodely::v1::ListOriginsRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListOriginsResponse>> ListAsync(
+      const ::transcodely::v1::ListOriginsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Update changes an origin's name, credentials or settings.
+  using OriginServiceClientInterface::Update;
   connectrpc::Result<::transcodely::v1::UpdateOriginResponse> Update(
       const ::transcodely::v1::UpdateOriginRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateOriginResponse>).
@@ -132,11 +271,16 @@ class OriginServiceClient {
   auto UpdateAsync(const ::transcodely::v1::UpdateOriginRequest& request, CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateOriginResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateOriginRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Validate checks that an origin's storage is reachable.
+  using OriginServiceClientInterface::Validate;
   connectrpc::Result<::transcodely::v1::ValidateOriginResponse> Validate(
       const ::transcodely::v1::ValidateOriginRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Validate: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ValidateOriginResponse>).
@@ -151,11 +295,17 @@ class OriginServiceClient {
                      CompletionToken&& token) {
     return ValidateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ValidateOriginResponse>>
+  ValidateAsync(const ::transcodely::v1::ValidateOriginRequest& request,
+                const connectrpc::CallOptions& options,
+                boost::asio::use_awaitable_t<> token) override;
 
   // Archive retires an origin.
+  using OriginServiceClientInterface::Archive;
   connectrpc::Result<::transcodely::v1::ArchiveOriginResponse> Archive(
       const ::transcodely::v1::ArchiveOriginRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Archive: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ArchiveOriginResponse>).
@@ -170,6 +320,10 @@ class OriginServiceClient {
                     CompletionToken&& token) {
     return ArchiveAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchiveOriginResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchiveOriginRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

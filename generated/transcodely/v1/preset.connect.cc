@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::CreatePresetResponse> PresetServiceClient:
                                                                      request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreatePresetResponse>>
+PresetServiceClient::CreateAsync(const ::transcodely::v1::CreatePresetRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreatePresetResponse>(
+      kPresetServiceCreateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetPresetResponse> PresetServiceClient::Get(
     const ::transcodely::v1::GetPresetRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetPresetResponse>(kPresetServiceGetMethod, request,
                                                                   options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetResponse>>
+PresetServiceClient::GetAsync(const ::transcodely::v1::GetPresetRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetPresetResponse>(kPresetServiceGetMethod,
+                                                                       request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse> PresetServiceClient::GetBySlug(
@@ -29,16 +45,40 @@ connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse> PresetServiceClie
       kPresetServiceGetBySlugMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse>>
+PresetServiceClient::GetBySlugAsync(const ::transcodely::v1::GetPresetBySlugRequest& request,
+                                    const connectrpc::CallOptions& options,
+                                    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetPresetBySlugResponse>(
+      kPresetServiceGetBySlugMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ListPresetsResponse> PresetServiceClient::List(
     const ::transcodely::v1::ListPresetsRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListPresetsResponse>(kPresetServiceListMethod,
                                                                     request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListPresetsResponse>>
+PresetServiceClient::ListAsync(const ::transcodely::v1::ListPresetsRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListPresetsResponse>(kPresetServiceListMethod,
+                                                                         request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdatePresetResponse> PresetServiceClient::Update(
     const ::transcodely::v1::UpdatePresetRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::UpdatePresetResponse>(kPresetServiceUpdateMethod,
                                                                      request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePresetResponse>>
+PresetServiceClient::UpdateAsync(const ::transcodely::v1::UpdatePresetRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdatePresetResponse>(
+      kPresetServiceUpdateMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::DuplicatePresetResponse> PresetServiceClient::Duplicate(
@@ -48,11 +88,27 @@ connectrpc::Result<::transcodely::v1::DuplicatePresetResponse> PresetServiceClie
       kPresetServiceDuplicateMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DuplicatePresetResponse>>
+PresetServiceClient::DuplicateAsync(const ::transcodely::v1::DuplicatePresetRequest& request,
+                                    const connectrpc::CallOptions& options,
+                                    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::DuplicatePresetResponse>(
+      kPresetServiceDuplicateMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ArchivePresetResponse> PresetServiceClient::Archive(
     const ::transcodely::v1::ArchivePresetRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ArchivePresetResponse>(kPresetServiceArchiveMethod,
                                                                       request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchivePresetResponse>>
+PresetServiceClient::ArchiveAsync(const ::transcodely::v1::ArchivePresetRequest& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ArchivePresetResponse>(
+      kPresetServiceArchiveMethod, request, options, token);
 }
 
 connectrpc::Status PresetServiceHandler::Create(connectrpc::ServerContext&,

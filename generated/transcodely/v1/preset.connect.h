@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_PRESET_CONNECT_H_
 #define TRANSCODELY_V1_PRESET_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -59,17 +61,158 @@ inline constexpr connectrpc::MethodInfo kPresetServiceArchiveMethod{
     kPresetServiceArchiveProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// PresetServiceClientInterface is what PresetServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a PresetServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockPresetServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class PresetServiceClientInterface {
+ public:
+  virtual ~PresetServiceClientInterface() = default;
+
+  // Create saves a new encoding preset.
+  virtual connectrpc::Result<::transcodely::v1::CreatePresetResponse> Create(
+      const ::transcodely::v1::CreatePresetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreatePresetResponse> Create(
+      const ::transcodely::v1::CreatePresetRequest& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreatePresetResponse>>
+  CreateAsync(const ::transcodely::v1::CreatePresetRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreatePresetResponse>> CreateAsync(
+      const ::transcodely::v1::CreatePresetRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one preset by id.
+  virtual connectrpc::Result<::transcodely::v1::GetPresetResponse> Get(
+      const ::transcodely::v1::GetPresetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetPresetResponse> Get(
+      const ::transcodely::v1::GetPresetRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetResponse>> GetAsync(
+      const ::transcodely::v1::GetPresetRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetResponse>> GetAsync(
+      const ::transcodely::v1::GetPresetRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetBySlug returns one preset by its slug.
+  virtual connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse> GetBySlug(
+      const ::transcodely::v1::GetPresetBySlugRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse> GetBySlug(
+      const ::transcodely::v1::GetPresetBySlugRequest& request) {
+    return GetBySlug(request, connectrpc::CallOptions());
+  }
+
+  // GetBySlug as a coroutine: co_await GetBySlugAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse>>
+  GetBySlugAsync(const ::transcodely::v1::GetPresetBySlugRequest& request,
+                 const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse>>
+  GetBySlugAsync(const ::transcodely::v1::GetPresetBySlugRequest& request,
+                 boost::asio::use_awaitable_t<> token) {
+    return GetBySlugAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns presets, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListPresetsResponse> List(
+      const ::transcodely::v1::ListPresetsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListPresetsResponse> List(
+      const ::transcodely::v1::ListPresetsRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListPresetsResponse>>
+  ListAsync(const ::transcodely::v1::ListPresetsRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListPresetsResponse>> ListAsync(
+      const ::transcodely::v1::ListPresetsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Update changes a preset.
+  virtual connectrpc::Result<::transcodely::v1::UpdatePresetResponse> Update(
+      const ::transcodely::v1::UpdatePresetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdatePresetResponse> Update(
+      const ::transcodely::v1::UpdatePresetRequest& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePresetResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdatePresetRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePresetResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdatePresetRequest& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Duplicate copies a preset under a new slug.
+  virtual connectrpc::Result<::transcodely::v1::DuplicatePresetResponse> Duplicate(
+      const ::transcodely::v1::DuplicatePresetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::DuplicatePresetResponse> Duplicate(
+      const ::transcodely::v1::DuplicatePresetRequest& request) {
+    return Duplicate(request, connectrpc::CallOptions());
+  }
+
+  // Duplicate as a coroutine: co_await DuplicateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DuplicatePresetResponse>>
+  DuplicateAsync(const ::transcodely::v1::DuplicatePresetRequest& request,
+                 const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DuplicatePresetResponse>>
+  DuplicateAsync(const ::transcodely::v1::DuplicatePresetRequest& request,
+                 boost::asio::use_awaitable_t<> token) {
+    return DuplicateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Archive retires a preset.
+  virtual connectrpc::Result<::transcodely::v1::ArchivePresetResponse> Archive(
+      const ::transcodely::v1::ArchivePresetRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ArchivePresetResponse> Archive(
+      const ::transcodely::v1::ArchivePresetRequest& request) {
+    return Archive(request, connectrpc::CallOptions());
+  }
+
+  // Archive as a coroutine: co_await ArchiveAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchivePresetResponse>>
+  ArchiveAsync(const ::transcodely::v1::ArchivePresetRequest& request,
+               const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchivePresetResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchivePresetRequest& request,
+      boost::asio::use_awaitable_t<> token) {
+    return ArchiveAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // PresetServiceClient calls the transcodely.v1.PresetService service through a connectrpc::Client.
 //
 // PresetService manages reusable encoding presets.
-class PresetServiceClient {
+class PresetServiceClient : public PresetServiceClientInterface {
  public:
   explicit PresetServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Create saves a new encoding preset.
+  using PresetServiceClientInterface::Create;
   connectrpc::Result<::transcodely::v1::CreatePresetResponse> Create(
       const ::transcodely::v1::CreatePresetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::CreatePresetResponse>).
@@ -83,11 +226,16 @@ class PresetServiceClient {
   auto CreateAsync(const ::transcodely::v1::CreatePresetRequest& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreatePresetResponse>> CreateAsync(
+      const ::transcodely::v1::CreatePresetRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one preset by id.
+  using PresetServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetPresetResponse> Get(
       const ::transcodely::v1::GetPresetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetPresetResponse>).
@@ -101,11 +249,16 @@ class PresetServiceClient {
   auto GetAsync(const ::transcodely::v1::GetPresetRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetResponse>> GetAsync(
+      const ::transcodely::v1::GetPresetRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // GetBySlug returns one preset by its slug.
+  using PresetServiceClientInterface::GetBySlug;
   connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse> GetBySlug(
       const ::transcodely::v1::GetPresetBySlugRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetBySlug: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse>).
@@ -120,11 +273,17 @@ class PresetServiceClient {
                       CompletionToken&& token) {
     return GetBySlugAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetPresetBySlugResponse>>
+  GetBySlugAsync(const ::transcodely::v1::GetPresetBySlugRequest& request,
+                 const connectrpc::CallOptions& options,
+                 boost::asio::use_awaitable_t<> token) override;
 
   // List returns presets, one page at a time.
+  using PresetServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListPresetsResponse> List(
       const ::transcodely::v1::ListPresetsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListPresetsResponse>).
@@ -138,11 +297,16 @@ class PresetServiceClient {
   auto ListAsync(const ::transcodely::v1::ListPresetsRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListPresetsResponse>> ListAsync(
+      const ::transcodely::v1::ListPresetsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Update changes a preset.
+  using PresetServiceClientInterface::Update;
   connectrpc::Result<::transcodely::v1::UpdatePresetResponse> Update(
       const ::transcodely::v1::UpdatePresetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdatePresetResponse>).
@@ -156,11 +320,16 @@ class PresetServiceClient {
   auto UpdateAsync(const ::transcodely::v1::UpdatePresetRequest& request, CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdatePresetResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdatePresetRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Duplicate copies a preset under a new slug.
+  using PresetServiceClientInterface::Duplicate;
   connectrpc::Result<::transcodely::v1::DuplicatePresetResponse> Duplicate(
       const ::transcodely::v1::DuplicatePresetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Duplicate: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::DuplicatePresetResponse>).
@@ -175,11 +344,17 @@ class PresetServiceClient {
                       CompletionToken&& token) {
     return DuplicateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DuplicatePresetResponse>>
+  DuplicateAsync(const ::transcodely::v1::DuplicatePresetRequest& request,
+                 const connectrpc::CallOptions& options,
+                 boost::asio::use_awaitable_t<> token) override;
 
   // Archive retires a preset.
+  using PresetServiceClientInterface::Archive;
   connectrpc::Result<::transcodely::v1::ArchivePresetResponse> Archive(
       const ::transcodely::v1::ArchivePresetRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Archive: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ArchivePresetResponse>).
@@ -194,6 +369,10 @@ class PresetServiceClient {
                     CompletionToken&& token) {
     return ArchiveAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ArchivePresetResponse>> ArchiveAsync(
+      const ::transcodely::v1::ArchivePresetRequest& request,
+      const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

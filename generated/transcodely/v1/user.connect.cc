@@ -16,10 +16,26 @@ connectrpc::Result<::transcodely::v1::GetMeResponse> UserServiceClient::GetMe(
                                                               options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMeResponse>>
+UserServiceClient::GetMeAsync(const ::transcodely::v1::GetMeRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetMeResponse>(kUserServiceGetMeMethod, request,
+                                                                   options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetUserResponse> UserServiceClient::Get(
     const ::transcodely::v1::GetUserRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetUserResponse>(kUserServiceGetMethod, request,
                                                                 options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUserResponse>>
+UserServiceClient::GetAsync(const ::transcodely::v1::GetUserRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetUserResponse>(kUserServiceGetMethod, request,
+                                                                     options, token);
 }
 
 connectrpc::Result<::transcodely::v1::UpdateMeResponse> UserServiceClient::UpdateMe(
@@ -28,10 +44,26 @@ connectrpc::Result<::transcodely::v1::UpdateMeResponse> UserServiceClient::Updat
                                                                  request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMeResponse>>
+UserServiceClient::UpdateMeAsync(const ::transcodely::v1::UpdateMeRequest& request,
+                                 const connectrpc::CallOptions& options,
+                                 boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateMeResponse>(kUserServiceUpdateMeMethod,
+                                                                      request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ListUsersResponse> UserServiceClient::List(
     const ::transcodely::v1::ListUsersRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListUsersResponse>(kUserServiceListMethod, request,
                                                                   options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListUsersResponse>>
+UserServiceClient::ListAsync(const ::transcodely::v1::ListUsersRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListUsersResponse>(kUserServiceListMethod,
+                                                                       request, options, token);
 }
 
 connectrpc::Status UserServiceHandler::GetMe(connectrpc::ServerContext&,

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_USER_CONNECT_H_
 #define TRANSCODELY_V1_USER_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -41,16 +43,99 @@ inline constexpr connectrpc::MethodInfo kUserServiceUpdateMeMethod{
 inline constexpr connectrpc::MethodInfo kUserServiceListMethod{
     kUserServiceListProcedure, connectrpc::StreamType::kUnary, connectrpc::Idempotency::kUnknown};
 
+// UserServiceClientInterface is what UserServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a UserServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockUserServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class UserServiceClientInterface {
+ public:
+  virtual ~UserServiceClientInterface() = default;
+
+  // GetMe returns the calling user.
+  virtual connectrpc::Result<::transcodely::v1::GetMeResponse> GetMe(
+      const ::transcodely::v1::GetMeRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetMeResponse> GetMe(
+      const ::transcodely::v1::GetMeRequest& request) {
+    return GetMe(request, connectrpc::CallOptions());
+  }
+
+  // GetMe as a coroutine: co_await GetMeAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMeResponse>> GetMeAsync(
+      const ::transcodely::v1::GetMeRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMeResponse>> GetMeAsync(
+      const ::transcodely::v1::GetMeRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetMeAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one user by id.
+  virtual connectrpc::Result<::transcodely::v1::GetUserResponse> Get(
+      const ::transcodely::v1::GetUserRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetUserResponse> Get(
+      const ::transcodely::v1::GetUserRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUserResponse>> GetAsync(
+      const ::transcodely::v1::GetUserRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUserResponse>> GetAsync(
+      const ::transcodely::v1::GetUserRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateMe changes the calling user's profile.
+  virtual connectrpc::Result<::transcodely::v1::UpdateMeResponse> UpdateMe(
+      const ::transcodely::v1::UpdateMeRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateMeResponse> UpdateMe(
+      const ::transcodely::v1::UpdateMeRequest& request) {
+    return UpdateMe(request, connectrpc::CallOptions());
+  }
+
+  // UpdateMe as a coroutine: co_await UpdateMeAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMeResponse>>
+  UpdateMeAsync(const ::transcodely::v1::UpdateMeRequest& request,
+                const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMeResponse>> UpdateMeAsync(
+      const ::transcodely::v1::UpdateMeRequest& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateMeAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns users, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListUsersResponse> List(
+      const ::transcodely::v1::ListUsersRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListUsersResponse> List(
+      const ::transcodely::v1::ListUsersRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListUsersResponse>>
+  ListAsync(const ::transcodely::v1::ListUsersRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListUsersResponse>> ListAsync(
+      const ::transcodely::v1::ListUsersRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // UserServiceClient calls the transcodely.v1.UserService service through a connectrpc::Client.
 //
 // UserService reads and updates user accounts.
-class UserServiceClient {
+class UserServiceClient : public UserServiceClientInterface {
  public:
   explicit UserServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // GetMe returns the calling user.
+  using UserServiceClientInterface::GetMe;
   connectrpc::Result<::transcodely::v1::GetMeResponse> GetMe(
-      const ::transcodely::v1::GetMeRequest& request, const connectrpc::CallOptions& options = {});
+      const ::transcodely::v1::GetMeRequest& request,
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetMe: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetMeResponse>).
@@ -64,11 +149,16 @@ class UserServiceClient {
   auto GetMeAsync(const ::transcodely::v1::GetMeRequest& request, CompletionToken&& token) {
     return GetMeAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetMeResponse>> GetMeAsync(
+      const ::transcodely::v1::GetMeRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one user by id.
+  using UserServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetUserResponse> Get(
       const ::transcodely::v1::GetUserRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetUserResponse>).
@@ -82,11 +172,16 @@ class UserServiceClient {
   auto GetAsync(const ::transcodely::v1::GetUserRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUserResponse>> GetAsync(
+      const ::transcodely::v1::GetUserRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // UpdateMe changes the calling user's profile.
+  using UserServiceClientInterface::UpdateMe;
   connectrpc::Result<::transcodely::v1::UpdateMeResponse> UpdateMe(
       const ::transcodely::v1::UpdateMeRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateMe: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateMeResponse>).
@@ -100,11 +195,16 @@ class UserServiceClient {
   auto UpdateMeAsync(const ::transcodely::v1::UpdateMeRequest& request, CompletionToken&& token) {
     return UpdateMeAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateMeResponse>> UpdateMeAsync(
+      const ::transcodely::v1::UpdateMeRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns users, one page at a time.
+  using UserServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListUsersResponse> List(
       const ::transcodely::v1::ListUsersRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListUsersResponse>).
@@ -118,6 +218,10 @@ class UserServiceClient {
   auto ListAsync(const ::transcodely::v1::ListUsersRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListUsersResponse>> ListAsync(
+      const ::transcodely::v1::ListUsersRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

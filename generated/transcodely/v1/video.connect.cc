@@ -16,6 +16,14 @@ connectrpc::Result<::transcodely::v1::CreateUploadResponse> VideoServiceClient::
       kVideoServiceCreateUploadMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateUploadResponse>>
+VideoServiceClient::CreateUploadAsync(const ::transcodely::v1::CreateUploadRequest& request,
+                                      const connectrpc::CallOptions& options,
+                                      boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateUploadResponse>(
+      kVideoServiceCreateUploadMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::CompleteUploadResponse> VideoServiceClient::CompleteUpload(
     const ::transcodely::v1::CompleteUploadRequest& request,
     const connectrpc::CallOptions& options) {
@@ -23,11 +31,27 @@ connectrpc::Result<::transcodely::v1::CompleteUploadResponse> VideoServiceClient
       kVideoServiceCompleteUploadMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteUploadResponse>>
+VideoServiceClient::CompleteUploadAsync(const ::transcodely::v1::CompleteUploadRequest& request,
+                                        const connectrpc::CallOptions& options,
+                                        boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CompleteUploadResponse>(
+      kVideoServiceCompleteUploadMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::CreateFromUrlResponse> VideoServiceClient::CreateFromUrl(
     const ::transcodely::v1::CreateFromUrlRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::CreateFromUrlResponse>(
       kVideoServiceCreateFromUrlMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateFromUrlResponse>>
+VideoServiceClient::CreateFromUrlAsync(const ::transcodely::v1::CreateFromUrlRequest& request,
+                                       const connectrpc::CallOptions& options,
+                                       boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateFromUrlResponse>(
+      kVideoServiceCreateFromUrlMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>
@@ -38,11 +62,27 @@ VideoServiceClient::CreateMultipartUpload(
       kVideoServiceCreateMultipartUploadMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>>
+VideoServiceClient::CreateMultipartUploadAsync(
+    const ::transcodely::v1::CreateMultipartUploadRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateMultipartUploadResponse>(
+      kVideoServiceCreateMultipartUploadMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>
 VideoServiceClient::GetUploadPartUrls(const ::transcodely::v1::GetUploadPartUrlsRequest& request,
                                       const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetUploadPartUrlsResponse>(
       kVideoServiceGetUploadPartUrlsMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>>
+VideoServiceClient::GetUploadPartUrlsAsync(
+    const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetUploadPartUrlsResponse>(
+      kVideoServiceGetUploadPartUrlsMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>
@@ -53,6 +93,14 @@ VideoServiceClient::CompleteMultipartUpload(
       kVideoServiceCompleteMultipartUploadMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>>
+VideoServiceClient::CompleteMultipartUploadAsync(
+    const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CompleteMultipartUploadResponse>(
+      kVideoServiceCompleteMultipartUploadMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>
 VideoServiceClient::AbortMultipartUpload(
     const ::transcodely::v1::AbortMultipartUploadRequest& request,
@@ -61,10 +109,26 @@ VideoServiceClient::AbortMultipartUpload(
       kVideoServiceAbortMultipartUploadMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>>
+VideoServiceClient::AbortMultipartUploadAsync(
+    const ::transcodely::v1::AbortMultipartUploadRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::AbortMultipartUploadResponse>(
+      kVideoServiceAbortMultipartUploadMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetVideoResponse> VideoServiceClient::Get(
     const ::transcodely::v1::GetVideoRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetVideoResponse>(kVideoServiceGetMethod, request,
                                                                  options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetVideoResponse>>
+VideoServiceClient::GetAsync(const ::transcodely::v1::GetVideoRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetVideoResponse>(kVideoServiceGetMethod,
+                                                                      request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListVideosResponse> VideoServiceClient::List(
@@ -73,16 +137,40 @@ connectrpc::Result<::transcodely::v1::ListVideosResponse> VideoServiceClient::Li
                                                                    options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListVideosResponse>>
+VideoServiceClient::ListAsync(const ::transcodely::v1::ListVideosRequest& request,
+                              const connectrpc::CallOptions& options,
+                              boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListVideosResponse>(kVideoServiceListMethod,
+                                                                        request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::UpdateVideoResponse> VideoServiceClient::Update(
     const ::transcodely::v1::UpdateVideoRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::UpdateVideoResponse>(kVideoServiceUpdateMethod,
                                                                     request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateVideoResponse>>
+VideoServiceClient::UpdateAsync(const ::transcodely::v1::UpdateVideoRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateVideoResponse>(kVideoServiceUpdateMethod,
+                                                                         request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::DeleteVideoResponse> VideoServiceClient::Delete(
     const ::transcodely::v1::DeleteVideoRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::DeleteVideoResponse>(kVideoServiceDeleteMethod,
                                                                     request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteVideoResponse>>
+VideoServiceClient::DeleteAsync(const ::transcodely::v1::DeleteVideoRequest& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::DeleteVideoResponse>(kVideoServiceDeleteMethod,
+                                                                         request, options, token);
 }
 
 connectrpc::ServerStreamReader<::transcodely::v1::WatchVideoResponse> VideoServiceClient::Watch(
@@ -103,10 +191,26 @@ connectrpc::Result<::transcodely::v1::GetUsageResponse> VideoServiceClient::GetU
                                                                  request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUsageResponse>>
+VideoServiceClient::GetUsageAsync(const ::transcodely::v1::GetUsageRequest& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetUsageResponse>(kVideoServiceGetUsageMethod,
+                                                                      request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetStatsResponse> VideoServiceClient::GetStats(
     const ::transcodely::v1::GetStatsRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetStatsResponse>(kVideoServiceGetStatsMethod,
                                                                  request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetStatsResponse>>
+VideoServiceClient::GetStatsAsync(const ::transcodely::v1::GetStatsRequest& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetStatsResponse>(kVideoServiceGetStatsMethod,
+                                                                      request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListTopVideosResponse> VideoServiceClient::ListTopVideos(
@@ -114,6 +218,14 @@ connectrpc::Result<::transcodely::v1::ListTopVideosResponse> VideoServiceClient:
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListTopVideosResponse>(
       kVideoServiceListTopVideosMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListTopVideosResponse>>
+VideoServiceClient::ListTopVideosAsync(const ::transcodely::v1::ListTopVideosRequest& request,
+                                       const connectrpc::CallOptions& options,
+                                       boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListTopVideosResponse>(
+      kVideoServiceListTopVideosMethod, request, options, token);
 }
 
 connectrpc::Status VideoServiceHandler::CreateUpload(connectrpc::ServerContext&,

@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_VIDEO_CONNECT_H_
 #define TRANSCODELY_V1_VIDEO_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -98,17 +100,323 @@ inline constexpr connectrpc::MethodInfo kVideoServiceListTopVideosMethod{
     kVideoServiceListTopVideosProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// VideoServiceClientInterface is what VideoServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a VideoServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockVideoServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class VideoServiceClientInterface {
+ public:
+  virtual ~VideoServiceClientInterface() = default;
+
+  // CreateUpload starts a single-part upload and returns its URL.
+  virtual connectrpc::Result<::transcodely::v1::CreateUploadResponse> CreateUpload(
+      const ::transcodely::v1::CreateUploadRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateUploadResponse> CreateUpload(
+      const ::transcodely::v1::CreateUploadRequest& request) {
+    return CreateUpload(request, connectrpc::CallOptions());
+  }
+
+  // CreateUpload as a coroutine: co_await CreateUploadAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateUploadResponse>>
+  CreateUploadAsync(const ::transcodely::v1::CreateUploadRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateUploadResponse>>
+  CreateUploadAsync(const ::transcodely::v1::CreateUploadRequest& request,
+                    boost::asio::use_awaitable_t<> token) {
+    return CreateUploadAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // CompleteUpload marks a single-part upload as done.
+  virtual connectrpc::Result<::transcodely::v1::CompleteUploadResponse> CompleteUpload(
+      const ::transcodely::v1::CompleteUploadRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CompleteUploadResponse> CompleteUpload(
+      const ::transcodely::v1::CompleteUploadRequest& request) {
+    return CompleteUpload(request, connectrpc::CallOptions());
+  }
+
+  // CompleteUpload as a coroutine: co_await CompleteUploadAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteUploadResponse>>
+  CompleteUploadAsync(const ::transcodely::v1::CompleteUploadRequest& request,
+                      const connectrpc::CallOptions& options,
+                      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteUploadResponse>>
+  CompleteUploadAsync(const ::transcodely::v1::CompleteUploadRequest& request,
+                      boost::asio::use_awaitable_t<> token) {
+    return CompleteUploadAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // CreateFromUrl imports a video from a URL.
+  virtual connectrpc::Result<::transcodely::v1::CreateFromUrlResponse> CreateFromUrl(
+      const ::transcodely::v1::CreateFromUrlRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateFromUrlResponse> CreateFromUrl(
+      const ::transcodely::v1::CreateFromUrlRequest& request) {
+    return CreateFromUrl(request, connectrpc::CallOptions());
+  }
+
+  // CreateFromUrl as a coroutine: co_await CreateFromUrlAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateFromUrlResponse>>
+  CreateFromUrlAsync(const ::transcodely::v1::CreateFromUrlRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateFromUrlResponse>>
+  CreateFromUrlAsync(const ::transcodely::v1::CreateFromUrlRequest& request,
+                     boost::asio::use_awaitable_t<> token) {
+    return CreateFromUrlAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // CreateMultipartUpload starts a multipart upload.
+  virtual connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>
+  CreateMultipartUpload(const ::transcodely::v1::CreateMultipartUploadRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse> CreateMultipartUpload(
+      const ::transcodely::v1::CreateMultipartUploadRequest& request) {
+    return CreateMultipartUpload(request, connectrpc::CallOptions());
+  }
+
+  // CreateMultipartUpload as a coroutine: co_await CreateMultipartUploadAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>>
+  CreateMultipartUploadAsync(const ::transcodely::v1::CreateMultipartUploadRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>>
+  CreateMultipartUploadAsync(const ::transcodely::v1::CreateMultipartUploadRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return CreateMultipartUploadAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetUploadPartUrls issues presigned URLs for upload parts.
+  virtual connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse> GetUploadPartUrls(
+      const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse> GetUploadPartUrls(
+      const ::transcodely::v1::GetUploadPartUrlsRequest& request) {
+    return GetUploadPartUrls(request, connectrpc::CallOptions());
+  }
+
+  // GetUploadPartUrls as a coroutine: co_await GetUploadPartUrlsAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>>
+  GetUploadPartUrlsAsync(const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>>
+  GetUploadPartUrlsAsync(const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+                         boost::asio::use_awaitable_t<> token) {
+    return GetUploadPartUrlsAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // CompleteMultipartUpload assembles the uploaded parts.
+  virtual connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>
+  CompleteMultipartUpload(const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+                          const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse> CompleteMultipartUpload(
+      const ::transcodely::v1::CompleteMultipartUploadRequest& request) {
+    return CompleteMultipartUpload(request, connectrpc::CallOptions());
+  }
+
+  // CompleteMultipartUpload as a coroutine: co_await CompleteMultipartUploadAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>>
+  CompleteMultipartUploadAsync(const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>>
+  CompleteMultipartUploadAsync(const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+                               boost::asio::use_awaitable_t<> token) {
+    return CompleteMultipartUploadAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // AbortMultipartUpload cancels a multipart upload.
+  virtual connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse> AbortMultipartUpload(
+      const ::transcodely::v1::AbortMultipartUploadRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse> AbortMultipartUpload(
+      const ::transcodely::v1::AbortMultipartUploadRequest& request) {
+    return AbortMultipartUpload(request, connectrpc::CallOptions());
+  }
+
+  // AbortMultipartUpload as a coroutine: co_await AbortMultipartUploadAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>>
+  AbortMultipartUploadAsync(const ::transcodely::v1::AbortMultipartUploadRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>>
+  AbortMultipartUploadAsync(const ::transcodely::v1::AbortMultipartUploadRequest& request,
+                            boost::asio::use_awaitable_t<> token) {
+    return AbortMultipartUploadAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get returns one video by id.
+  virtual connectrpc::Result<::transcodely::v1::GetVideoResponse> Get(
+      const ::transcodely::v1::GetVideoRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetVideoResponse> Get(
+      const ::transcodely::v1::GetVideoRequest& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetVideoResponse>> GetAsync(
+      const ::transcodely::v1::GetVideoRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetVideoResponse>> GetAsync(
+      const ::transcodely::v1::GetVideoRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List returns videos, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListVideosResponse> List(
+      const ::transcodely::v1::ListVideosRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListVideosResponse> List(
+      const ::transcodely::v1::ListVideosRequest& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // List as a coroutine: co_await ListAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListVideosResponse>>
+  ListAsync(const ::transcodely::v1::ListVideosRequest& request,
+            const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListVideosResponse>> ListAsync(
+      const ::transcodely::v1::ListVideosRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Update changes a video's metadata.
+  virtual connectrpc::Result<::transcodely::v1::UpdateVideoResponse> Update(
+      const ::transcodely::v1::UpdateVideoRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateVideoResponse> Update(
+      const ::transcodely::v1::UpdateVideoRequest& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateVideoResponse>>
+  UpdateAsync(const ::transcodely::v1::UpdateVideoRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateVideoResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateVideoRequest& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Delete removes a video.
+  virtual connectrpc::Result<::transcodely::v1::DeleteVideoResponse> Delete(
+      const ::transcodely::v1::DeleteVideoRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::DeleteVideoResponse> Delete(
+      const ::transcodely::v1::DeleteVideoRequest& request) {
+    return Delete(request, connectrpc::CallOptions());
+  }
+
+  // Delete as a coroutine: co_await DeleteAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteVideoResponse>>
+  DeleteAsync(const ::transcodely::v1::DeleteVideoRequest& request,
+              const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteVideoResponse>> DeleteAsync(
+      const ::transcodely::v1::DeleteVideoRequest& request, boost::asio::use_awaitable_t<> token) {
+    return DeleteAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Watch streams a video's status changes.
+  virtual connectrpc::ServerStreamReader<::transcodely::v1::WatchVideoResponse> Watch(
+      const ::transcodely::v1::WatchVideoRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::transcodely::v1::WatchVideoResponse> Watch(
+      const ::transcodely::v1::WatchVideoRequest& request) {
+    return Watch(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::transcodely::v1::WatchVideoResponse> WatchAsync(
+      const ::transcodely::v1::WatchVideoRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::transcodely::v1::WatchVideoResponse> WatchAsync(
+      const ::transcodely::v1::WatchVideoRequest& request) {
+    return WatchAsync(request, connectrpc::CallOptions());
+  }
+
+  // GetUsage reports storage and delivery usage.
+  virtual connectrpc::Result<::transcodely::v1::GetUsageResponse> GetUsage(
+      const ::transcodely::v1::GetUsageRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetUsageResponse> GetUsage(
+      const ::transcodely::v1::GetUsageRequest& request) {
+    return GetUsage(request, connectrpc::CallOptions());
+  }
+
+  // GetUsage as a coroutine: co_await GetUsageAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUsageResponse>>
+  GetUsageAsync(const ::transcodely::v1::GetUsageRequest& request,
+                const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUsageResponse>> GetUsageAsync(
+      const ::transcodely::v1::GetUsageRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetUsageAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetStats reports viewing statistics.
+  virtual connectrpc::Result<::transcodely::v1::GetStatsResponse> GetStats(
+      const ::transcodely::v1::GetStatsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetStatsResponse> GetStats(
+      const ::transcodely::v1::GetStatsRequest& request) {
+    return GetStats(request, connectrpc::CallOptions());
+  }
+
+  // GetStats as a coroutine: co_await GetStatsAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetStatsResponse>>
+  GetStatsAsync(const ::transcodely::v1::GetStatsRequest& request,
+                const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetStatsResponse>> GetStatsAsync(
+      const ::transcodely::v1::GetStatsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return GetStatsAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // ListTopVideos returns the most watched videos.
+  virtual connectrpc::Result<::transcodely::v1::ListTopVideosResponse> ListTopVideos(
+      const ::transcodely::v1::ListTopVideosRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListTopVideosResponse> ListTopVideos(
+      const ::transcodely::v1::ListTopVideosRequest& request) {
+    return ListTopVideos(request, connectrpc::CallOptions());
+  }
+
+  // ListTopVideos as a coroutine: co_await ListTopVideosAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListTopVideosResponse>>
+  ListTopVideosAsync(const ::transcodely::v1::ListTopVideosRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListTopVideosResponse>>
+  ListTopVideosAsync(const ::transcodely::v1::ListTopVideosRequest& request,
+                     boost::asio::use_awaitable_t<> token) {
+    return ListTopVideosAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // VideoServiceClient calls the transcodely.v1.VideoService service through a connectrpc::Client.
 //
 // VideoService uploads, imports and manages hosted videos.
-class VideoServiceClient {
+class VideoServiceClient : public VideoServiceClientInterface {
  public:
   explicit VideoServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // CreateUpload starts a single-part upload and returns its URL.
+  using VideoServiceClientInterface::CreateUpload;
   connectrpc::Result<::transcodely::v1::CreateUploadResponse> CreateUpload(
       const ::transcodely::v1::CreateUploadRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CreateUpload: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::CreateUploadResponse>).
@@ -124,11 +432,17 @@ class VideoServiceClient {
     return CreateUploadAsync(request, connectrpc::CallOptions(),
                              std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateUploadResponse>>
+  CreateUploadAsync(const ::transcodely::v1::CreateUploadRequest& request,
+                    const connectrpc::CallOptions& options,
+                    boost::asio::use_awaitable_t<> token) override;
 
   // CompleteUpload marks a single-part upload as done.
+  using VideoServiceClientInterface::CompleteUpload;
   connectrpc::Result<::transcodely::v1::CompleteUploadResponse> CompleteUpload(
       const ::transcodely::v1::CompleteUploadRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CompleteUpload: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::CompleteUploadResponse>).
@@ -144,11 +458,17 @@ class VideoServiceClient {
     return CompleteUploadAsync(request, connectrpc::CallOptions(),
                                std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteUploadResponse>>
+  CompleteUploadAsync(const ::transcodely::v1::CompleteUploadRequest& request,
+                      const connectrpc::CallOptions& options,
+                      boost::asio::use_awaitable_t<> token) override;
 
   // CreateFromUrl imports a video from a URL.
+  using VideoServiceClientInterface::CreateFromUrl;
   connectrpc::Result<::transcodely::v1::CreateFromUrlResponse> CreateFromUrl(
       const ::transcodely::v1::CreateFromUrlRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CreateFromUrl: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::CreateFromUrlResponse>).
@@ -164,11 +484,17 @@ class VideoServiceClient {
     return CreateFromUrlAsync(request, connectrpc::CallOptions(),
                               std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateFromUrlResponse>>
+  CreateFromUrlAsync(const ::transcodely::v1::CreateFromUrlRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) override;
 
   // CreateMultipartUpload starts a multipart upload.
+  using VideoServiceClientInterface::CreateMultipartUpload;
   connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse> CreateMultipartUpload(
       const ::transcodely::v1::CreateMultipartUploadRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CreateMultipartUpload: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>).
@@ -185,11 +511,17 @@ class VideoServiceClient {
     return CreateMultipartUploadAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateMultipartUploadResponse>>
+  CreateMultipartUploadAsync(const ::transcodely::v1::CreateMultipartUploadRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // GetUploadPartUrls issues presigned URLs for upload parts.
+  using VideoServiceClientInterface::GetUploadPartUrls;
   connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse> GetUploadPartUrls(
       const ::transcodely::v1::GetUploadPartUrlsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetUploadPartUrls: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>).
@@ -206,11 +538,17 @@ class VideoServiceClient {
     return GetUploadPartUrlsAsync(request, connectrpc::CallOptions(),
                                   std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUploadPartUrlsResponse>>
+  GetUploadPartUrlsAsync(const ::transcodely::v1::GetUploadPartUrlsRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) override;
 
   // CompleteMultipartUpload assembles the uploaded parts.
+  using VideoServiceClientInterface::CompleteMultipartUpload;
   connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse> CompleteMultipartUpload(
       const ::transcodely::v1::CompleteMultipartUploadRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CompleteMultipartUpload: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>).
@@ -228,11 +566,17 @@ class VideoServiceClient {
     return CompleteMultipartUploadAsync(request, connectrpc::CallOptions(),
                                         std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CompleteMultipartUploadResponse>>
+  CompleteMultipartUploadAsync(const ::transcodely::v1::CompleteMultipartUploadRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) override;
 
   // AbortMultipartUpload cancels a multipart upload.
+  using VideoServiceClientInterface::AbortMultipartUpload;
   connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse> AbortMultipartUpload(
       const ::transcodely::v1::AbortMultipartUploadRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous AbortMultipartUpload: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>).
@@ -249,11 +593,17 @@ class VideoServiceClient {
     return AbortMultipartUploadAsync(request, connectrpc::CallOptions(),
                                      std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::AbortMultipartUploadResponse>>
+  AbortMultipartUploadAsync(const ::transcodely::v1::AbortMultipartUploadRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) override;
 
   // Get returns one video by id.
+  using VideoServiceClientInterface::Get;
   connectrpc::Result<::transcodely::v1::GetVideoResponse> Get(
       const ::transcodely::v1::GetVideoRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetVideoResponse>).
@@ -267,11 +617,16 @@ class VideoServiceClient {
   auto GetAsync(const ::transcodely::v1::GetVideoRequest& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetVideoResponse>> GetAsync(
+      const ::transcodely::v1::GetVideoRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List returns videos, one page at a time.
+  using VideoServiceClientInterface::List;
   connectrpc::Result<::transcodely::v1::ListVideosResponse> List(
       const ::transcodely::v1::ListVideosRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListVideosResponse>).
@@ -285,11 +640,16 @@ class VideoServiceClient {
   auto ListAsync(const ::transcodely::v1::ListVideosRequest& request, CompletionToken&& token) {
     return ListAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListVideosResponse>> ListAsync(
+      const ::transcodely::v1::ListVideosRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Update changes a video's metadata.
+  using VideoServiceClientInterface::Update;
   connectrpc::Result<::transcodely::v1::UpdateVideoResponse> Update(
       const ::transcodely::v1::UpdateVideoRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::UpdateVideoResponse>).
@@ -303,11 +663,16 @@ class VideoServiceClient {
   auto UpdateAsync(const ::transcodely::v1::UpdateVideoRequest& request, CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateVideoResponse>> UpdateAsync(
+      const ::transcodely::v1::UpdateVideoRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Delete removes a video.
+  using VideoServiceClientInterface::Delete;
   connectrpc::Result<::transcodely::v1::DeleteVideoResponse> Delete(
       const ::transcodely::v1::DeleteVideoRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Delete: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::DeleteVideoResponse>).
@@ -321,21 +686,28 @@ class VideoServiceClient {
   auto DeleteAsync(const ::transcodely::v1::DeleteVideoRequest& request, CompletionToken&& token) {
     return DeleteAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteVideoResponse>> DeleteAsync(
+      const ::transcodely::v1::DeleteVideoRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Watch streams a video's status changes.
+  using VideoServiceClientInterface::Watch;
   connectrpc::ServerStreamReader<::transcodely::v1::WatchVideoResponse> Watch(
       const ::transcodely::v1::WatchVideoRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  using VideoServiceClientInterface::WatchAsync;
   connectrpc::AsyncServerStream<::transcodely::v1::WatchVideoResponse> WatchAsync(
       const ::transcodely::v1::WatchVideoRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // GetUsage reports storage and delivery usage.
+  using VideoServiceClientInterface::GetUsage;
   connectrpc::Result<::transcodely::v1::GetUsageResponse> GetUsage(
       const ::transcodely::v1::GetUsageRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetUsage: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetUsageResponse>).
@@ -349,11 +721,16 @@ class VideoServiceClient {
   auto GetUsageAsync(const ::transcodely::v1::GetUsageRequest& request, CompletionToken&& token) {
     return GetUsageAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetUsageResponse>> GetUsageAsync(
+      const ::transcodely::v1::GetUsageRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // GetStats reports viewing statistics.
+  using VideoServiceClientInterface::GetStats;
   connectrpc::Result<::transcodely::v1::GetStatsResponse> GetStats(
       const ::transcodely::v1::GetStatsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetStats: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::GetStatsResponse>).
@@ -367,11 +744,16 @@ class VideoServiceClient {
   auto GetStatsAsync(const ::transcodely::v1::GetStatsRequest& request, CompletionToken&& token) {
     return GetStatsAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetStatsResponse>> GetStatsAsync(
+      const ::transcodely::v1::GetStatsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // ListTopVideos returns the most watched videos.
+  using VideoServiceClientInterface::ListTopVideos;
   connectrpc::Result<::transcodely::v1::ListTopVideosResponse> ListTopVideos(
       const ::transcodely::v1::ListTopVideosRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ListTopVideos: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::ListTopVideosResponse>).
@@ -387,6 +769,11 @@ class VideoServiceClient {
     return ListTopVideosAsync(request, connectrpc::CallOptions(),
                               std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListTopVideosResponse>>
+  ListTopVideosAsync(const ::transcodely::v1::ListTopVideosRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

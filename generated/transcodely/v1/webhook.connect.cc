@@ -18,12 +18,28 @@ WebhookServiceClient::CreateWebhookEndpoint(
       kWebhookServiceCreateWebhookEndpointMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>>
+WebhookServiceClient::CreateWebhookEndpointAsync(
+    const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::CreateWebhookEndpointResponse>(
+      kWebhookServiceCreateWebhookEndpointMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>
 WebhookServiceClient::RetrieveWebhookEndpoint(
     const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::RetrieveWebhookEndpointResponse>(
       kWebhookServiceRetrieveWebhookEndpointMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>>
+WebhookServiceClient::RetrieveWebhookEndpointAsync(
+    const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::RetrieveWebhookEndpointResponse>(
+      kWebhookServiceRetrieveWebhookEndpointMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>
@@ -34,12 +50,28 @@ WebhookServiceClient::UpdateWebhookEndpoint(
       kWebhookServiceUpdateWebhookEndpointMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>>
+WebhookServiceClient::UpdateWebhookEndpointAsync(
+    const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::UpdateWebhookEndpointResponse>(
+      kWebhookServiceUpdateWebhookEndpointMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>
 WebhookServiceClient::DeleteWebhookEndpoint(
     const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
     const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::DeleteWebhookEndpointResponse>(
       kWebhookServiceDeleteWebhookEndpointMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>>
+WebhookServiceClient::DeleteWebhookEndpointAsync(
+    const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::DeleteWebhookEndpointResponse>(
+      kWebhookServiceDeleteWebhookEndpointMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>
@@ -50,6 +82,14 @@ WebhookServiceClient::ListWebhookEndpoints(
       kWebhookServiceListWebhookEndpointsMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>>
+WebhookServiceClient::ListWebhookEndpointsAsync(
+    const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListWebhookEndpointsResponse>(
+      kWebhookServiceListWebhookEndpointsMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>
 WebhookServiceClient::RotateWebhookSecret(
     const ::transcodely::v1::RotateWebhookSecretRequest& request,
@@ -58,10 +98,26 @@ WebhookServiceClient::RotateWebhookSecret(
       kWebhookServiceRotateWebhookSecretMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>>
+WebhookServiceClient::RotateWebhookSecretAsync(
+    const ::transcodely::v1::RotateWebhookSecretRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::RotateWebhookSecretResponse>(
+      kWebhookServiceRotateWebhookSecretMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ListEventsResponse> WebhookServiceClient::ListEvents(
     const ::transcodely::v1::ListEventsRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ListEventsResponse>(kWebhookServiceListEventsMethod,
                                                                    request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListEventsResponse>>
+WebhookServiceClient::ListEventsAsync(const ::transcodely::v1::ListEventsRequest& request,
+                                      const connectrpc::CallOptions& options,
+                                      boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListEventsResponse>(
+      kWebhookServiceListEventsMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::RetrieveEventResponse> WebhookServiceClient::RetrieveEvent(
@@ -71,10 +127,26 @@ connectrpc::Result<::transcodely::v1::RetrieveEventResponse> WebhookServiceClien
       kWebhookServiceRetrieveEventMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveEventResponse>>
+WebhookServiceClient::RetrieveEventAsync(const ::transcodely::v1::RetrieveEventRequest& request,
+                                         const connectrpc::CallOptions& options,
+                                         boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::RetrieveEventResponse>(
+      kWebhookServiceRetrieveEventMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::ResendEventResponse> WebhookServiceClient::ResendEvent(
     const ::transcodely::v1::ResendEventRequest& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::ResendEventResponse>(
       kWebhookServiceResendEventMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ResendEventResponse>>
+WebhookServiceClient::ResendEventAsync(const ::transcodely::v1::ResendEventRequest& request,
+                                       const connectrpc::CallOptions& options,
+                                       boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ResendEventResponse>(
+      kWebhookServiceResendEventMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>
@@ -82,6 +154,14 @@ WebhookServiceClient::SendTestWebhook(const ::transcodely::v1::SendTestWebhookRe
                                       const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::SendTestWebhookResponse>(
       kWebhookServiceSendTestWebhookMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>>
+WebhookServiceClient::SendTestWebhookAsync(const ::transcodely::v1::SendTestWebhookRequest& request,
+                                           const connectrpc::CallOptions& options,
+                                           boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::SendTestWebhookResponse>(
+      kWebhookServiceSendTestWebhookMethod, request, options, token);
 }
 
 connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>
@@ -92,11 +172,27 @@ WebhookServiceClient::ListWebhookDeliveries(
       kWebhookServiceListWebhookDeliveriesMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>>
+WebhookServiceClient::ListWebhookDeliveriesAsync(
+    const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::ListWebhookDeliveriesResponse>(
+      kWebhookServiceListWebhookDeliveriesMethod, request, options, token);
+}
+
 connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>
 WebhookServiceClient::GetEndpointHealth(const ::transcodely::v1::GetEndpointHealthRequest& request,
                                         const connectrpc::CallOptions& options) {
   return client_->CallUnary<::transcodely::v1::GetEndpointHealthResponse>(
       kWebhookServiceGetEndpointHealthMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>>
+WebhookServiceClient::GetEndpointHealthAsync(
+    const ::transcodely::v1::GetEndpointHealthRequest& request,
+    const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::transcodely::v1::GetEndpointHealthResponse>(
+      kWebhookServiceGetEndpointHealthMethod, request, options, token);
 }
 
 connectrpc::Status WebhookServiceHandler::CreateWebhookEndpoint(

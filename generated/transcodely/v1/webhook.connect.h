@@ -3,6 +3,8 @@
 #ifndef TRANSCODELY_V1_WEBHOOK_CONNECT_H_
 #define TRANSCODELY_V1_WEBHOOK_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -87,18 +89,283 @@ inline constexpr connectrpc::MethodInfo kWebhookServiceGetEndpointHealthMethod{
     kWebhookServiceGetEndpointHealthProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// WebhookServiceClientInterface is what WebhookServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a WebhookServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockWebhookServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class WebhookServiceClientInterface {
+ public:
+  virtual ~WebhookServiceClientInterface() = default;
+
+  // CreateWebhookEndpoint registers a webhook endpoint.
+  virtual connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>
+  CreateWebhookEndpoint(const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse> CreateWebhookEndpoint(
+      const ::transcodely::v1::CreateWebhookEndpointRequest& request) {
+    return CreateWebhookEndpoint(request, connectrpc::CallOptions());
+  }
+
+  // CreateWebhookEndpoint as a coroutine: co_await CreateWebhookEndpointAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>>
+  CreateWebhookEndpointAsync(const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>>
+  CreateWebhookEndpointAsync(const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return CreateWebhookEndpointAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // RetrieveWebhookEndpoint returns one endpoint by id.
+  virtual connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>
+  RetrieveWebhookEndpoint(const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+                          const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse> RetrieveWebhookEndpoint(
+      const ::transcodely::v1::RetrieveWebhookEndpointRequest& request) {
+    return RetrieveWebhookEndpoint(request, connectrpc::CallOptions());
+  }
+
+  // RetrieveWebhookEndpoint as a coroutine: co_await RetrieveWebhookEndpointAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>>
+  RetrieveWebhookEndpointAsync(const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>>
+  RetrieveWebhookEndpointAsync(const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+                               boost::asio::use_awaitable_t<> token) {
+    return RetrieveWebhookEndpointAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // UpdateWebhookEndpoint changes an endpoint.
+  virtual connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>
+  UpdateWebhookEndpoint(const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse> UpdateWebhookEndpoint(
+      const ::transcodely::v1::UpdateWebhookEndpointRequest& request) {
+    return UpdateWebhookEndpoint(request, connectrpc::CallOptions());
+  }
+
+  // UpdateWebhookEndpoint as a coroutine: co_await UpdateWebhookEndpointAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>>
+  UpdateWebhookEndpointAsync(const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>>
+  UpdateWebhookEndpointAsync(const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return UpdateWebhookEndpointAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // DeleteWebhookEndpoint removes an endpoint.
+  virtual connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>
+  DeleteWebhookEndpoint(const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse> DeleteWebhookEndpoint(
+      const ::transcodely::v1::DeleteWebhookEndpointRequest& request) {
+    return DeleteWebhookEndpoint(request, connectrpc::CallOptions());
+  }
+
+  // DeleteWebhookEndpoint as a coroutine: co_await DeleteWebhookEndpointAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>>
+  DeleteWebhookEndpointAsync(const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>>
+  DeleteWebhookEndpointAsync(const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return DeleteWebhookEndpointAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // ListWebhookEndpoints returns the app's endpoints.
+  virtual connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse> ListWebhookEndpoints(
+      const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse> ListWebhookEndpoints(
+      const ::transcodely::v1::ListWebhookEndpointsRequest& request) {
+    return ListWebhookEndpoints(request, connectrpc::CallOptions());
+  }
+
+  // ListWebhookEndpoints as a coroutine: co_await ListWebhookEndpointsAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>>
+  ListWebhookEndpointsAsync(const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>>
+  ListWebhookEndpointsAsync(const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+                            boost::asio::use_awaitable_t<> token) {
+    return ListWebhookEndpointsAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // RotateWebhookSecret issues a new signing secret for an endpoint.
+  virtual connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse> RotateWebhookSecret(
+      const ::transcodely::v1::RotateWebhookSecretRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse> RotateWebhookSecret(
+      const ::transcodely::v1::RotateWebhookSecretRequest& request) {
+    return RotateWebhookSecret(request, connectrpc::CallOptions());
+  }
+
+  // RotateWebhookSecret as a coroutine: co_await RotateWebhookSecretAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>>
+  RotateWebhookSecretAsync(const ::transcodely::v1::RotateWebhookSecretRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>>
+  RotateWebhookSecretAsync(const ::transcodely::v1::RotateWebhookSecretRequest& request,
+                           boost::asio::use_awaitable_t<> token) {
+    return RotateWebhookSecretAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // ListEvents returns emitted events, one page at a time.
+  virtual connectrpc::Result<::transcodely::v1::ListEventsResponse> ListEvents(
+      const ::transcodely::v1::ListEventsRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListEventsResponse> ListEvents(
+      const ::transcodely::v1::ListEventsRequest& request) {
+    return ListEvents(request, connectrpc::CallOptions());
+  }
+
+  // ListEvents as a coroutine: co_await ListEventsAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListEventsResponse>>
+  ListEventsAsync(const ::transcodely::v1::ListEventsRequest& request,
+                  const connectrpc::CallOptions& options, boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListEventsResponse>> ListEventsAsync(
+      const ::transcodely::v1::ListEventsRequest& request, boost::asio::use_awaitable_t<> token) {
+    return ListEventsAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // RetrieveEvent returns one event by id.
+  virtual connectrpc::Result<::transcodely::v1::RetrieveEventResponse> RetrieveEvent(
+      const ::transcodely::v1::RetrieveEventRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::RetrieveEventResponse> RetrieveEvent(
+      const ::transcodely::v1::RetrieveEventRequest& request) {
+    return RetrieveEvent(request, connectrpc::CallOptions());
+  }
+
+  // RetrieveEvent as a coroutine: co_await RetrieveEventAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveEventResponse>>
+  RetrieveEventAsync(const ::transcodely::v1::RetrieveEventRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveEventResponse>>
+  RetrieveEventAsync(const ::transcodely::v1::RetrieveEventRequest& request,
+                     boost::asio::use_awaitable_t<> token) {
+    return RetrieveEventAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // ResendEvent delivers an event again.
+  virtual connectrpc::Result<::transcodely::v1::ResendEventResponse> ResendEvent(
+      const ::transcodely::v1::ResendEventRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ResendEventResponse> ResendEvent(
+      const ::transcodely::v1::ResendEventRequest& request) {
+    return ResendEvent(request, connectrpc::CallOptions());
+  }
+
+  // ResendEvent as a coroutine: co_await ResendEventAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ResendEventResponse>>
+  ResendEventAsync(const ::transcodely::v1::ResendEventRequest& request,
+                   const connectrpc::CallOptions& options,
+                   boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ResendEventResponse>>
+  ResendEventAsync(const ::transcodely::v1::ResendEventRequest& request,
+                   boost::asio::use_awaitable_t<> token) {
+    return ResendEventAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // SendTestWebhook sends a test event to an endpoint.
+  virtual connectrpc::Result<::transcodely::v1::SendTestWebhookResponse> SendTestWebhook(
+      const ::transcodely::v1::SendTestWebhookRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::SendTestWebhookResponse> SendTestWebhook(
+      const ::transcodely::v1::SendTestWebhookRequest& request) {
+    return SendTestWebhook(request, connectrpc::CallOptions());
+  }
+
+  // SendTestWebhook as a coroutine: co_await SendTestWebhookAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>>
+  SendTestWebhookAsync(const ::transcodely::v1::SendTestWebhookRequest& request,
+                       const connectrpc::CallOptions& options,
+                       boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>>
+  SendTestWebhookAsync(const ::transcodely::v1::SendTestWebhookRequest& request,
+                       boost::asio::use_awaitable_t<> token) {
+    return SendTestWebhookAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // ListWebhookDeliveries returns delivery attempts for an endpoint or event.
+  virtual connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>
+  ListWebhookDeliveries(const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
+      const ::transcodely::v1::ListWebhookDeliveriesRequest& request) {
+    return ListWebhookDeliveries(request, connectrpc::CallOptions());
+  }
+
+  // ListWebhookDeliveries as a coroutine: co_await ListWebhookDeliveriesAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<
+      connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>>
+  ListWebhookDeliveriesAsync(const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>>
+  ListWebhookDeliveriesAsync(const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+                             boost::asio::use_awaitable_t<> token) {
+    return ListWebhookDeliveriesAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // GetEndpointHealth reports an endpoint's recent delivery success.
+  virtual connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse> GetEndpointHealth(
+      const ::transcodely::v1::GetEndpointHealthRequest& request,
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse> GetEndpointHealth(
+      const ::transcodely::v1::GetEndpointHealthRequest& request) {
+    return GetEndpointHealth(request, connectrpc::CallOptions());
+  }
+
+  // GetEndpointHealth as a coroutine: co_await GetEndpointHealthAsync(request,
+  // boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>>
+  GetEndpointHealthAsync(const ::transcodely::v1::GetEndpointHealthRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>>
+  GetEndpointHealthAsync(const ::transcodely::v1::GetEndpointHealthRequest& request,
+                         boost::asio::use_awaitable_t<> token) {
+    return GetEndpointHealthAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // WebhookServiceClient calls the transcodely.v1.WebhookService service through a
 // connectrpc::Client.
 //
 // WebhookService manages webhook endpoints, events and deliveries.
-class WebhookServiceClient {
+class WebhookServiceClient : public WebhookServiceClientInterface {
  public:
   explicit WebhookServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // CreateWebhookEndpoint registers a webhook endpoint.
+  using WebhookServiceClientInterface::CreateWebhookEndpoint;
   connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse> CreateWebhookEndpoint(
       const ::transcodely::v1::CreateWebhookEndpointRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous CreateWebhookEndpoint: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>).
@@ -115,11 +382,17 @@ class WebhookServiceClient {
     return CreateWebhookEndpointAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::CreateWebhookEndpointResponse>>
+  CreateWebhookEndpointAsync(const ::transcodely::v1::CreateWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // RetrieveWebhookEndpoint returns one endpoint by id.
+  using WebhookServiceClientInterface::RetrieveWebhookEndpoint;
   connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse> RetrieveWebhookEndpoint(
       const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous RetrieveWebhookEndpoint: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>).
@@ -137,11 +410,17 @@ class WebhookServiceClient {
     return RetrieveWebhookEndpointAsync(request, connectrpc::CallOptions(),
                                         std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveWebhookEndpointResponse>>
+  RetrieveWebhookEndpointAsync(const ::transcodely::v1::RetrieveWebhookEndpointRequest& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) override;
 
   // UpdateWebhookEndpoint changes an endpoint.
+  using WebhookServiceClientInterface::UpdateWebhookEndpoint;
   connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse> UpdateWebhookEndpoint(
       const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UpdateWebhookEndpoint: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>).
@@ -158,11 +437,17 @@ class WebhookServiceClient {
     return UpdateWebhookEndpointAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::UpdateWebhookEndpointResponse>>
+  UpdateWebhookEndpointAsync(const ::transcodely::v1::UpdateWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // DeleteWebhookEndpoint removes an endpoint.
+  using WebhookServiceClientInterface::DeleteWebhookEndpoint;
   connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse> DeleteWebhookEndpoint(
       const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous DeleteWebhookEndpoint: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>).
@@ -179,11 +464,17 @@ class WebhookServiceClient {
     return DeleteWebhookEndpointAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::DeleteWebhookEndpointResponse>>
+  DeleteWebhookEndpointAsync(const ::transcodely::v1::DeleteWebhookEndpointRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // ListWebhookEndpoints returns the app's endpoints.
+  using WebhookServiceClientInterface::ListWebhookEndpoints;
   connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse> ListWebhookEndpoints(
       const ::transcodely::v1::ListWebhookEndpointsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ListWebhookEndpoints: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>).
@@ -200,11 +491,17 @@ class WebhookServiceClient {
     return ListWebhookEndpointsAsync(request, connectrpc::CallOptions(),
                                      std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookEndpointsResponse>>
+  ListWebhookEndpointsAsync(const ::transcodely::v1::ListWebhookEndpointsRequest& request,
+                            const connectrpc::CallOptions& options,
+                            boost::asio::use_awaitable_t<> token) override;
 
   // RotateWebhookSecret issues a new signing secret for an endpoint.
+  using WebhookServiceClientInterface::RotateWebhookSecret;
   connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse> RotateWebhookSecret(
       const ::transcodely::v1::RotateWebhookSecretRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous RotateWebhookSecret: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>).
@@ -221,11 +518,17 @@ class WebhookServiceClient {
     return RotateWebhookSecretAsync(request, connectrpc::CallOptions(),
                                     std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RotateWebhookSecretResponse>>
+  RotateWebhookSecretAsync(const ::transcodely::v1::RotateWebhookSecretRequest& request,
+                           const connectrpc::CallOptions& options,
+                           boost::asio::use_awaitable_t<> token) override;
 
   // ListEvents returns emitted events, one page at a time.
+  using WebhookServiceClientInterface::ListEvents;
   connectrpc::Result<::transcodely::v1::ListEventsResponse> ListEvents(
       const ::transcodely::v1::ListEventsRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ListEvents: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ListEventsResponse>).
@@ -241,11 +544,16 @@ class WebhookServiceClient {
     return ListEventsAsync(request, connectrpc::CallOptions(),
                            std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListEventsResponse>> ListEventsAsync(
+      const ::transcodely::v1::ListEventsRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // RetrieveEvent returns one event by id.
+  using WebhookServiceClientInterface::RetrieveEvent;
   connectrpc::Result<::transcodely::v1::RetrieveEventResponse> RetrieveEvent(
       const ::transcodely::v1::RetrieveEventRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous RetrieveEvent: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::RetrieveEventResponse>).
@@ -261,11 +569,17 @@ class WebhookServiceClient {
     return RetrieveEventAsync(request, connectrpc::CallOptions(),
                               std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::RetrieveEventResponse>>
+  RetrieveEventAsync(const ::transcodely::v1::RetrieveEventRequest& request,
+                     const connectrpc::CallOptions& options,
+                     boost::asio::use_awaitable_t<> token) override;
 
   // ResendEvent delivers an event again.
+  using WebhookServiceClientInterface::ResendEvent;
   connectrpc::Result<::transcodely::v1::ResendEventResponse> ResendEvent(
       const ::transcodely::v1::ResendEventRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ResendEvent: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::transcodely::v1::ResendEventResponse>).
@@ -281,11 +595,17 @@ class WebhookServiceClient {
     return ResendEventAsync(request, connectrpc::CallOptions(),
                             std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ResendEventResponse>>
+  ResendEventAsync(const ::transcodely::v1::ResendEventRequest& request,
+                   const connectrpc::CallOptions& options,
+                   boost::asio::use_awaitable_t<> token) override;
 
   // SendTestWebhook sends a test event to an endpoint.
+  using WebhookServiceClientInterface::SendTestWebhook;
   connectrpc::Result<::transcodely::v1::SendTestWebhookResponse> SendTestWebhook(
       const ::transcodely::v1::SendTestWebhookRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous SendTestWebhook: any Asio completion token (use_awaitable, use_future, a callback)
   // for void(connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>).
@@ -302,11 +622,17 @@ class WebhookServiceClient {
     return SendTestWebhookAsync(request, connectrpc::CallOptions(),
                                 std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::SendTestWebhookResponse>>
+  SendTestWebhookAsync(const ::transcodely::v1::SendTestWebhookRequest& request,
+                       const connectrpc::CallOptions& options,
+                       boost::asio::use_awaitable_t<> token) override;
 
   // ListWebhookDeliveries returns delivery attempts for an endpoint or event.
+  using WebhookServiceClientInterface::ListWebhookDeliveries;
   connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
       const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ListWebhookDeliveries: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>).
@@ -323,11 +649,17 @@ class WebhookServiceClient {
     return ListWebhookDeliveriesAsync(request, connectrpc::CallOptions(),
                                       std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::ListWebhookDeliveriesResponse>>
+  ListWebhookDeliveriesAsync(const ::transcodely::v1::ListWebhookDeliveriesRequest& request,
+                             const connectrpc::CallOptions& options,
+                             boost::asio::use_awaitable_t<> token) override;
 
   // GetEndpointHealth reports an endpoint's recent delivery success.
+  using WebhookServiceClientInterface::GetEndpointHealth;
   connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse> GetEndpointHealth(
       const ::transcodely::v1::GetEndpointHealthRequest& request,
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous GetEndpointHealth: any Asio completion token (use_awaitable, use_future, a
   // callback) for void(connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>).
@@ -344,6 +676,11 @@ class WebhookServiceClient {
     return GetEndpointHealthAsync(request, connectrpc::CallOptions(),
                                   std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::transcodely::v1::GetEndpointHealthResponse>>
+  GetEndpointHealthAsync(const ::transcodely::v1::GetEndpointHealthRequest& request,
+                         const connectrpc::CallOptions& options,
+                         boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

@@ -13,6 +13,13 @@ connectrpc::Result<::GlobalResponse> GlobalServiceClient::Call(
   return client_->CallUnary<::GlobalResponse>(kGlobalServiceCallMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::GlobalResponse>> GlobalServiceClient::CallAsync(
+    const ::GlobalRequest& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::GlobalResponse>(kGlobalServiceCallMethod, request, options,
+                                                   token);
+}
+
 connectrpc::Status GlobalServiceHandler::Call(connectrpc::ServerContext&, const ::GlobalRequest&,
                                               ::GlobalResponse*) {
   return connectrpc::Status(connectrpc::Code::kUnimplemented,

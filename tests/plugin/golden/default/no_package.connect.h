@@ -3,6 +3,8 @@
 #ifndef NO_PACKAGE_CONNECT_H_
 #define NO_PACKAGE_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -27,13 +29,40 @@ inline constexpr std::string_view kGlobalServiceCallProcedure = "/GlobalService/
 inline constexpr connectrpc::MethodInfo kGlobalServiceCallMethod{
     kGlobalServiceCallProcedure, connectrpc::StreamType::kUnary, connectrpc::Idempotency::kUnknown};
 
+// GlobalServiceClientInterface is what GlobalServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a GlobalServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockGlobalServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class GlobalServiceClientInterface {
+ public:
+  virtual ~GlobalServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::GlobalResponse> Call(const ::GlobalRequest& request,
+                                                    const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::GlobalResponse> Call(const ::GlobalRequest& request) {
+    return Call(request, connectrpc::CallOptions());
+  }
+
+  // Call as a coroutine: co_await CallAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::GlobalResponse>> CallAsync(
+      const ::GlobalRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::GlobalResponse>> CallAsync(
+      const ::GlobalRequest& request, boost::asio::use_awaitable_t<> token) {
+    return CallAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // GlobalServiceClient calls the GlobalService service through a connectrpc::Client.
-class GlobalServiceClient {
+class GlobalServiceClient : public GlobalServiceClientInterface {
  public:
   explicit GlobalServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using GlobalServiceClientInterface::Call;
   connectrpc::Result<::GlobalResponse> Call(const ::GlobalRequest& request,
-                                            const connectrpc::CallOptions& options = {});
+                                            const connectrpc::CallOptions& options) override;
 
   // Asynchronous Call: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::GlobalResponse>).
@@ -47,6 +76,10 @@ class GlobalServiceClient {
   auto CallAsync(const ::GlobalRequest& request, CompletionToken&& token) {
     return CallAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::GlobalResponse>> CallAsync(
+      const ::GlobalRequest& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

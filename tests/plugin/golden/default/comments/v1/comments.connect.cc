@@ -15,9 +15,23 @@ connectrpc::Result<::comments::v1::Note> NoteServiceClient::Add(
   return client_->CallUnary<::comments::v1::Note>(kNoteServiceAddMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> NoteServiceClient::AddAsync(
+    const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::comments::v1::Note>(kNoteServiceAddMethod, request, options,
+                                                       token);
+}
+
 connectrpc::Result<::comments::v1::Note> NoteServiceClient::Get(
     const ::comments::v1::Note& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::comments::v1::Note>(kNoteServiceGetMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> NoteServiceClient::GetAsync(
+    const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::comments::v1::Note>(kNoteServiceGetMethod, request, options,
+                                                       token);
 }
 
 connectrpc::ServerStreamReader<::comments::v1::Note> NoteServiceClient::List(
@@ -46,6 +60,14 @@ NoteServiceClient::WatchAsync(const connectrpc::CallOptions& options) {
 connectrpc::Result<::comments::v1::Note> NoteServiceClient::Uncommented(
     const ::comments::v1::Note& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::comments::v1::Note>(kNoteServiceUncommentedMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>>
+NoteServiceClient::UncommentedAsync(const ::comments::v1::Note& request,
+                                    const connectrpc::CallOptions& options,
+                                    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::comments::v1::Note>(kNoteServiceUncommentedMethod, request,
+                                                       options, token);
 }
 
 connectrpc::Status NoteServiceHandler::Add(connectrpc::ServerContext&, const ::comments::v1::Note&,

@@ -3,6 +3,8 @@
 #ifndef COMMENTS_V1_COMMENTS_CONNECT_H_
 #define COMMENTS_V1_COMMENTS_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -46,19 +48,111 @@ inline constexpr connectrpc::MethodInfo kNoteServiceUncommentedMethod{
     kNoteServiceUncommentedProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// NoteServiceClientInterface is what NoteServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a NoteServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockNoteServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class NoteServiceClientInterface {
+ public:
+  virtual ~NoteServiceClientInterface() = default;
+
+  // Add adds a note. This comment line is deliberately long so that it has to be wrapped to stay
+  // within the column limit.
+  virtual connectrpc::Result<::comments::v1::Note> Add(const ::comments::v1::Note& request,
+                                                       const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::comments::v1::Note> Add(const ::comments::v1::Note& request) {
+    return Add(request, connectrpc::CallOptions());
+  }
+
+  // Add as a coroutine: co_await AddAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> AddAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> AddAsync(
+      const ::comments::v1::Note& request, boost::asio::use_awaitable_t<> token) {
+    return AddAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Get uses a block comment
+  // spanning two lines.
+  virtual connectrpc::Result<::comments::v1::Note> Get(const ::comments::v1::Note& request,
+                                                       const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::comments::v1::Note> Get(const ::comments::v1::Note& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> GetAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> GetAsync(
+      const ::comments::v1::Note& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // List has a trailing comment.
+  virtual connectrpc::ServerStreamReader<::comments::v1::Note> List(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::comments::v1::Note> List(const ::comments::v1::Note& request) {
+    return List(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous List: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::comments::v1::Note> ListAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::comments::v1::Note> ListAsync(
+      const ::comments::v1::Note& request) {
+    return ListAsync(request, connectrpc::CallOptions());
+  }
+
+  // Indented:
+  //   code sample();
+  // and a line ending in a backslash \ //
+  virtual connectrpc::BidiStream<::comments::v1::Note, ::comments::v1::Note> Watch(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::comments::v1::Note, ::comments::v1::Note> Watch() {
+    return Watch(connectrpc::CallOptions());
+  }
+
+  // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::comments::v1::Note, ::comments::v1::Note> WatchAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::comments::v1::Note, ::comments::v1::Note> WatchAsync() {
+    return WatchAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::Result<::comments::v1::Note> Uncommented(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::comments::v1::Note> Uncommented(const ::comments::v1::Note& request) {
+    return Uncommented(request, connectrpc::CallOptions());
+  }
+
+  // Uncommented as a coroutine: co_await UncommentedAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> UncommentedAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> UncommentedAsync(
+      const ::comments::v1::Note& request, boost::asio::use_awaitable_t<> token) {
+    return UncommentedAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // NoteServiceClient calls the comments.v1.NoteService service through a connectrpc::Client.
 //
 // NoteService keeps notes.
 //
 // It has a multi-paragraph comment, with `code`, $dollars$ and "quotes".
-class NoteServiceClient {
+class NoteServiceClient : public NoteServiceClientInterface {
  public:
   explicit NoteServiceClient(std::shared_ptr<connectrpc::Client> client);
 
   // Add adds a note. This comment line is deliberately long so that it has to be wrapped to stay
   // within the column limit.
+  using NoteServiceClientInterface::Add;
   connectrpc::Result<::comments::v1::Note> Add(const ::comments::v1::Note& request,
-                                               const connectrpc::CallOptions& options = {});
+                                               const connectrpc::CallOptions& options) override;
 
   // Asynchronous Add: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::comments::v1::Note>).
@@ -72,11 +166,16 @@ class NoteServiceClient {
   auto AddAsync(const ::comments::v1::Note& request, CompletionToken&& token) {
     return AddAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> AddAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Get uses a block comment
   // spanning two lines.
+  using NoteServiceClientInterface::Get;
   connectrpc::Result<::comments::v1::Note> Get(const ::comments::v1::Note& request,
-                                               const connectrpc::CallOptions& options = {});
+                                               const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::comments::v1::Note>).
@@ -90,27 +189,36 @@ class NoteServiceClient {
   auto GetAsync(const ::comments::v1::Note& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> GetAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // List has a trailing comment.
+  using NoteServiceClientInterface::List;
   connectrpc::ServerStreamReader<::comments::v1::Note> List(
-      const ::comments::v1::Note& request, const connectrpc::CallOptions& options = {});
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous List: the stream's operations take Asio completion tokens.
+  using NoteServiceClientInterface::ListAsync;
   connectrpc::AsyncServerStream<::comments::v1::Note> ListAsync(
-      const ::comments::v1::Note& request, const connectrpc::CallOptions& options = {});
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) override;
 
   // Indented:
   //   code sample();
   // and a line ending in a backslash \ //
+  using NoteServiceClientInterface::Watch;
   connectrpc::BidiStream<::comments::v1::Note, ::comments::v1::Note> Watch(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous Watch: the stream's operations take Asio completion tokens.
+  using NoteServiceClientInterface::WatchAsync;
   connectrpc::AsyncBidiStream<::comments::v1::Note, ::comments::v1::Note> WatchAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
-  connectrpc::Result<::comments::v1::Note> Uncommented(const ::comments::v1::Note& request,
-                                                       const connectrpc::CallOptions& options = {});
+  using NoteServiceClientInterface::Uncommented;
+  connectrpc::Result<::comments::v1::Note> Uncommented(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Uncommented: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::comments::v1::Note>).
@@ -125,6 +233,10 @@ class NoteServiceClient {
     return UncommentedAsync(request, connectrpc::CallOptions(),
                             std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::comments::v1::Note>> UncommentedAsync(
+      const ::comments::v1::Note& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

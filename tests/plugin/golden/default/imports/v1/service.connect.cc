@@ -16,9 +16,25 @@ connectrpc::Result<::google::protobuf::Timestamp> ImportServiceClient::Fetch(
                                                            options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::google::protobuf::Timestamp>>
+ImportServiceClient::FetchAsync(const ::imports::v1::Shared& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::google::protobuf::Timestamp>(kImportServiceFetchMethod, request,
+                                                                options, token);
+}
+
 connectrpc::Result<::google::protobuf::Empty> ImportServiceClient::Clear(
     const ::google::protobuf::Empty& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::google::protobuf::Empty>(kImportServiceClearMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::google::protobuf::Empty>>
+ImportServiceClient::ClearAsync(const ::google::protobuf::Empty& request,
+                                const connectrpc::CallOptions& options,
+                                boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::google::protobuf::Empty>(kImportServiceClearMethod, request,
+                                                            options, token);
 }
 
 connectrpc::Status ImportServiceHandler::Fetch(connectrpc::ServerContext&,

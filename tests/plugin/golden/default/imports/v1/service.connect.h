@@ -3,6 +3,8 @@
 #ifndef IMPORTS_V1_SERVICE_CONNECT_H_
 #define IMPORTS_V1_SERVICE_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -38,13 +40,55 @@ inline constexpr connectrpc::MethodInfo kImportServiceClearMethod{
     kImportServiceClearProcedure, connectrpc::StreamType::kUnary,
     connectrpc::Idempotency::kUnknown};
 
+// ImportServiceClientInterface is what ImportServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a ImportServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockImportServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class ImportServiceClientInterface {
+ public:
+  virtual ~ImportServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::google::protobuf::Timestamp> Fetch(
+      const ::imports::v1::Shared& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::google::protobuf::Timestamp> Fetch(const ::imports::v1::Shared& request) {
+    return Fetch(request, connectrpc::CallOptions());
+  }
+
+  // Fetch as a coroutine: co_await FetchAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::google::protobuf::Timestamp>> FetchAsync(
+      const ::imports::v1::Shared& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::google::protobuf::Timestamp>> FetchAsync(
+      const ::imports::v1::Shared& request, boost::asio::use_awaitable_t<> token) {
+    return FetchAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::google::protobuf::Empty> Clear(
+      const ::google::protobuf::Empty& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::google::protobuf::Empty> Clear(const ::google::protobuf::Empty& request) {
+    return Clear(request, connectrpc::CallOptions());
+  }
+
+  // Clear as a coroutine: co_await ClearAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::google::protobuf::Empty>> ClearAsync(
+      const ::google::protobuf::Empty& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::google::protobuf::Empty>> ClearAsync(
+      const ::google::protobuf::Empty& request, boost::asio::use_awaitable_t<> token) {
+    return ClearAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // ImportServiceClient calls the imports.v2.ImportService service through a connectrpc::Client.
-class ImportServiceClient {
+class ImportServiceClient : public ImportServiceClientInterface {
  public:
   explicit ImportServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using ImportServiceClientInterface::Fetch;
   connectrpc::Result<::google::protobuf::Timestamp> Fetch(
-      const ::imports::v1::Shared& request, const connectrpc::CallOptions& options = {});
+      const ::imports::v1::Shared& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Fetch: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::google::protobuf::Timestamp>).
@@ -58,9 +102,14 @@ class ImportServiceClient {
   auto FetchAsync(const ::imports::v1::Shared& request, CompletionToken&& token) {
     return FetchAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::google::protobuf::Timestamp>> FetchAsync(
+      const ::imports::v1::Shared& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
-  connectrpc::Result<::google::protobuf::Empty> Clear(const ::google::protobuf::Empty& request,
-                                                      const connectrpc::CallOptions& options = {});
+  using ImportServiceClientInterface::Clear;
+  connectrpc::Result<::google::protobuf::Empty> Clear(
+      const ::google::protobuf::Empty& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Clear: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::google::protobuf::Empty>).
@@ -74,6 +123,10 @@ class ImportServiceClient {
   auto ClearAsync(const ::google::protobuf::Empty& request, CompletionToken&& token) {
     return ClearAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::google::protobuf::Empty>> ClearAsync(
+      const ::google::protobuf::Empty& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

@@ -16,14 +16,37 @@ connectrpc::Result<::keywords::v1::Template> KeywordServiceClient::delete_(
                                                       options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::keywords::v1::Template>>
+KeywordServiceClient::deleteAsync(const ::keywords::v1::class_& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::keywords::v1::Template>(kKeywordServicedeleteMethod, request,
+                                                           options, token);
+}
+
 connectrpc::Result<::keywords::v1::class_> KeywordServiceClient::Delete(
     const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::keywords::v1::class_>(kKeywordServiceDeleteMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>>
+KeywordServiceClient::DeleteAsync(const ::keywords::v1::Template& request,
+                                  const connectrpc::CallOptions& options,
+                                  boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::keywords::v1::class_>(kKeywordServiceDeleteMethod, request,
+                                                         options, token);
+}
+
 connectrpc::Result<::keywords::v1::class_> KeywordServiceClient::new_(
     const ::keywords::v1::class_& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::keywords::v1::class_>(kKeywordServicenewMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> KeywordServiceClient::newAsync(
+    const ::keywords::v1::class_& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::keywords::v1::class_>(kKeywordServicenewMethod, request, options,
+                                                         token);
 }
 
 connectrpc::BidiStream<::keywords::v1::class_, ::keywords::v1::class_> KeywordServiceClient::class_(

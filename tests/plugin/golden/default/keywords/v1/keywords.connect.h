@@ -3,6 +3,8 @@
 #ifndef KEYWORDS_V1_KEYWORDS_CONNECT_H_
 #define KEYWORDS_V1_KEYWORDS_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -50,16 +52,101 @@ inline constexpr connectrpc::MethodInfo kKeywordServiceco_awaitMethod{
     kKeywordServiceco_awaitProcedure, connectrpc::StreamType::kServerStream,
     connectrpc::Idempotency::kUnknown};
 
+// KeywordServiceClientInterface is what KeywordServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a KeywordServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockKeywordServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class KeywordServiceClientInterface {
+ public:
+  virtual ~KeywordServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::keywords::v1::Template> delete_(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::keywords::v1::Template> delete_(const ::keywords::v1::class_& request) {
+    return delete_(request, connectrpc::CallOptions());
+  }
+
+  // delete_ as a coroutine: co_await deleteAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::keywords::v1::Template>> deleteAsync(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::Template>> deleteAsync(
+      const ::keywords::v1::class_& request, boost::asio::use_awaitable_t<> token) {
+    return deleteAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::keywords::v1::class_> Delete(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::keywords::v1::class_> Delete(const ::keywords::v1::Template& request) {
+    return Delete(request, connectrpc::CallOptions());
+  }
+
+  // Delete as a coroutine: co_await DeleteAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> DeleteAsync(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> DeleteAsync(
+      const ::keywords::v1::Template& request, boost::asio::use_awaitable_t<> token) {
+    return DeleteAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::keywords::v1::class_> new_(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::keywords::v1::class_> new_(const ::keywords::v1::class_& request) {
+    return new_(request, connectrpc::CallOptions());
+  }
+
+  // new_ as a coroutine: co_await newAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> newAsync(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> newAsync(
+      const ::keywords::v1::class_& request, boost::asio::use_awaitable_t<> token) {
+    return newAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::BidiStream<::keywords::v1::class_, ::keywords::v1::class_> class_(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::keywords::v1::class_, ::keywords::v1::class_> class_() {
+    return class_(connectrpc::CallOptions());
+  }
+
+  // Asynchronous class_: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::keywords::v1::class_, ::keywords::v1::class_> classAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::keywords::v1::class_, ::keywords::v1::class_> classAsync() {
+    return classAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::ServerStreamReader<::keywords::v1::class_> co_await_(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::keywords::v1::class_> co_await_(
+      const ::keywords::v1::Template& request) {
+    return co_await_(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous co_await_: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::keywords::v1::class_> co_awaitAsync(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::keywords::v1::class_> co_awaitAsync(
+      const ::keywords::v1::Template& request) {
+    return co_awaitAsync(request, connectrpc::CallOptions());
+  }
+};
+
 // KeywordServiceClient calls the keywords.v1.KeywordService service through a connectrpc::Client.
 //
 // The method `class` would shadow the message `class` inside the service, so the message is
 // written fully qualified.
-class KeywordServiceClient {
+class KeywordServiceClient : public KeywordServiceClientInterface {
  public:
   explicit KeywordServiceClient(std::shared_ptr<connectrpc::Client> client);
 
-  connectrpc::Result<::keywords::v1::Template> delete_(const ::keywords::v1::class_& request,
-                                                       const connectrpc::CallOptions& options = {});
+  using KeywordServiceClientInterface::delete_;
+  connectrpc::Result<::keywords::v1::Template> delete_(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous delete_: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::keywords::v1::Template>).
@@ -73,9 +160,14 @@ class KeywordServiceClient {
   auto deleteAsync(const ::keywords::v1::class_& request, CompletionToken&& token) {
     return deleteAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::Template>> deleteAsync(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
-  connectrpc::Result<::keywords::v1::class_> Delete(const ::keywords::v1::Template& request,
-                                                    const connectrpc::CallOptions& options = {});
+  using KeywordServiceClientInterface::Delete;
+  connectrpc::Result<::keywords::v1::class_> Delete(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Delete: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::keywords::v1::class_>).
@@ -89,9 +181,14 @@ class KeywordServiceClient {
   auto DeleteAsync(const ::keywords::v1::Template& request, CompletionToken&& token) {
     return DeleteAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> DeleteAsync(
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using KeywordServiceClientInterface::new_;
   connectrpc::Result<::keywords::v1::class_> new_(const ::keywords::v1::class_& request,
-                                                  const connectrpc::CallOptions& options = {});
+                                                  const connectrpc::CallOptions& options) override;
 
   // Asynchronous new_: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::keywords::v1::class_>).
@@ -105,20 +202,28 @@ class KeywordServiceClient {
   auto newAsync(const ::keywords::v1::class_& request, CompletionToken&& token) {
     return newAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::keywords::v1::class_>> newAsync(
+      const ::keywords::v1::class_& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using KeywordServiceClientInterface::class_;
   connectrpc::BidiStream<::keywords::v1::class_, ::keywords::v1::class_> class_(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous class_: the stream's operations take Asio completion tokens.
+  using KeywordServiceClientInterface::classAsync;
   connectrpc::AsyncBidiStream<::keywords::v1::class_, ::keywords::v1::class_> classAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
+  using KeywordServiceClientInterface::co_await_;
   connectrpc::ServerStreamReader<::keywords::v1::class_> co_await_(
-      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options = {});
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous co_await_: the stream's operations take Asio completion tokens.
+  using KeywordServiceClientInterface::co_awaitAsync;
   connectrpc::AsyncServerStream<::keywords::v1::class_> co_awaitAsync(
-      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options = {});
+      const ::keywords::v1::Template& request, const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

@@ -16,6 +16,14 @@ connectrpc::Result<::ln::v1::LongResponse> InventoryServiceClient::ReconcileWare
       kInventoryServiceReconcileWarehouseStockLevelsMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::ln::v1::LongResponse>>
+InventoryServiceClient::ReconcileWarehouseStockLevelsAsync(const ::ln::v1::LongRequest& request,
+                                                           const connectrpc::CallOptions& options,
+                                                           boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::ln::v1::LongResponse>(
+      kInventoryServiceReconcileWarehouseStockLevelsMethod, request, options, token);
+}
+
 connectrpc::ServerStreamReader<::ln::v1::LongResponse>
 InventoryServiceClient::StreamStockLevelChanges(const ::ln::v1::LongRequest& request,
                                                 const connectrpc::CallOptions& options) {
@@ -57,6 +65,13 @@ InventoryServiceClient::SynchronizeStockAsync(const connectrpc::CallOptions& opt
 connectrpc::Result<::ln::v1::R> InventoryServiceClient::Short(
     const ::ln::v1::R& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::ln::v1::R>(kInventoryServiceShortMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> InventoryServiceClient::ShortAsync(
+    const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::ln::v1::R>(kInventoryServiceShortMethod, request, options,
+                                              token);
 }
 
 connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> InventoryServiceClient::ShortStream(
@@ -186,6 +201,12 @@ SClient::SClient(std::shared_ptr<connectrpc::Client> client) : client_(std::move
 connectrpc::Result<::ln::v1::R> SClient::M(const ::ln::v1::R& request,
                                            const connectrpc::CallOptions& options) {
   return client_->CallUnary<::ln::v1::R>(kSMMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> SClient::MAsync(
+    const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::ln::v1::R>(kSMMethod, request, options, token);
 }
 
 connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> SClient::B(

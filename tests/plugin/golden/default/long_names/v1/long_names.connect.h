@@ -3,6 +3,8 @@
 #ifndef LONG_NAMES_V1_LONG_NAMES_CONNECT_H_
 #define LONG_NAMES_V1_LONG_NAMES_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -56,13 +58,117 @@ inline constexpr connectrpc::MethodInfo kInventoryServiceShortStreamMethod{
     kInventoryServiceShortStreamProcedure, connectrpc::StreamType::kBidiStream,
     connectrpc::Idempotency::kUnknown};
 
+// InventoryServiceClientInterface is what InventoryServiceClient implements: the blocking calls,
+// the coroutine form of the unary calls and the asynchronous streams (the forms taking any
+// completion token are templates, only in the client). Code that takes a
+// InventoryServiceClientInterface& can be given a mock (the plugin's mocks=true option writes
+// MockInventoryServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class InventoryServiceClientInterface {
+ public:
+  virtual ~InventoryServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::ln::v1::LongResponse> ReconcileWarehouseStockLevels(
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::ln::v1::LongResponse> ReconcileWarehouseStockLevels(
+      const ::ln::v1::LongRequest& request) {
+    return ReconcileWarehouseStockLevels(request, connectrpc::CallOptions());
+  }
+
+  // ReconcileWarehouseStockLevels as a coroutine: co_await
+  // ReconcileWarehouseStockLevelsAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::ln::v1::LongResponse>>
+  ReconcileWarehouseStockLevelsAsync(const ::ln::v1::LongRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::LongResponse>>
+  ReconcileWarehouseStockLevelsAsync(const ::ln::v1::LongRequest& request,
+                                     boost::asio::use_awaitable_t<> token) {
+    return ReconcileWarehouseStockLevelsAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::ServerStreamReader<::ln::v1::LongResponse> StreamStockLevelChanges(
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::ln::v1::LongResponse> StreamStockLevelChanges(
+      const ::ln::v1::LongRequest& request) {
+    return StreamStockLevelChanges(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous StreamStockLevelChanges: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::ln::v1::LongResponse> StreamStockLevelChangesAsync(
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::ln::v1::LongResponse> StreamStockLevelChangesAsync(
+      const ::ln::v1::LongRequest& request) {
+    return StreamStockLevelChangesAsync(request, connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::ClientStreamWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  UploadStockCounts(const connectrpc::CallOptions& options) = 0;
+  connectrpc::ClientStreamWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  UploadStockCounts() {
+    return UploadStockCounts(connectrpc::CallOptions());
+  }
+
+  // Asynchronous UploadStockCounts: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  UploadStockCountsAsync(const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  UploadStockCountsAsync() {
+    return UploadStockCountsAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::BidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse> SynchronizeStock(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse> SynchronizeStock() {
+    return SynchronizeStock(connectrpc::CallOptions());
+  }
+
+  // Asynchronous SynchronizeStock: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  SynchronizeStockAsync(const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
+  SynchronizeStockAsync() {
+    return SynchronizeStockAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::Result<::ln::v1::R> Short(const ::ln::v1::R& request,
+                                                const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::ln::v1::R> Short(const ::ln::v1::R& request) {
+    return Short(request, connectrpc::CallOptions());
+  }
+
+  // Short as a coroutine: co_await ShortAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> ShortAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> ShortAsync(
+      const ::ln::v1::R& request, boost::asio::use_awaitable_t<> token) {
+    return ShortAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> ShortStream(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> ShortStream() {
+    return ShortStream(connectrpc::CallOptions());
+  }
+
+  // Asynchronous ShortStream: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> ShortStreamAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> ShortStreamAsync() {
+    return ShortStreamAsync(connectrpc::CallOptions());
+  }
+};
+
 // InventoryServiceClient calls the ln.v1.InventoryService service through a connectrpc::Client.
-class InventoryServiceClient {
+class InventoryServiceClient : public InventoryServiceClientInterface {
  public:
   explicit InventoryServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using InventoryServiceClientInterface::ReconcileWarehouseStockLevels;
   connectrpc::Result<::ln::v1::LongResponse> ReconcileWarehouseStockLevels(
-      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options = {});
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous ReconcileWarehouseStockLevels: any Asio completion token (use_awaitable,
   // use_future, a callback) for void(connectrpc::Result<::ln::v1::LongResponse>).
@@ -80,30 +186,42 @@ class InventoryServiceClient {
     return ReconcileWarehouseStockLevelsAsync(request, connectrpc::CallOptions(),
                                               std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::LongResponse>>
+  ReconcileWarehouseStockLevelsAsync(const ::ln::v1::LongRequest& request,
+                                     const connectrpc::CallOptions& options,
+                                     boost::asio::use_awaitable_t<> token) override;
 
+  using InventoryServiceClientInterface::StreamStockLevelChanges;
   connectrpc::ServerStreamReader<::ln::v1::LongResponse> StreamStockLevelChanges(
-      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options = {});
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous StreamStockLevelChanges: the stream's operations take Asio completion tokens.
+  using InventoryServiceClientInterface::StreamStockLevelChangesAsync;
   connectrpc::AsyncServerStream<::ln::v1::LongResponse> StreamStockLevelChangesAsync(
-      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options = {});
+      const ::ln::v1::LongRequest& request, const connectrpc::CallOptions& options) override;
 
+  using InventoryServiceClientInterface::UploadStockCounts;
   connectrpc::ClientStreamWriter<::ln::v1::LongRequest, ::ln::v1::LongResponse> UploadStockCounts(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous UploadStockCounts: the stream's operations take Asio completion tokens.
+  using InventoryServiceClientInterface::UploadStockCountsAsync;
   connectrpc::AsyncClientStream<::ln::v1::LongRequest, ::ln::v1::LongResponse>
-  UploadStockCountsAsync(const connectrpc::CallOptions& options = {});
+  UploadStockCountsAsync(const connectrpc::CallOptions& options) override;
 
+  using InventoryServiceClientInterface::SynchronizeStock;
   connectrpc::BidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse> SynchronizeStock(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous SynchronizeStock: the stream's operations take Asio completion tokens.
+  using InventoryServiceClientInterface::SynchronizeStockAsync;
   connectrpc::AsyncBidiStream<::ln::v1::LongRequest, ::ln::v1::LongResponse> SynchronizeStockAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
+  using InventoryServiceClientInterface::Short;
   connectrpc::Result<::ln::v1::R> Short(const ::ln::v1::R& request,
-                                        const connectrpc::CallOptions& options = {});
+                                        const connectrpc::CallOptions& options) override;
 
   // Asynchronous Short: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::ln::v1::R>).
@@ -117,13 +235,19 @@ class InventoryServiceClient {
   auto ShortAsync(const ::ln::v1::R& request, CompletionToken&& token) {
     return ShortAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> ShortAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using InventoryServiceClientInterface::ShortStream;
   connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> ShortStream(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ShortStream: the stream's operations take Asio completion tokens.
+  using InventoryServiceClientInterface::ShortStreamAsync;
   connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> ShortStreamAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;
@@ -218,13 +342,77 @@ inline constexpr connectrpc::MethodInfo kSCMethod{
 inline constexpr connectrpc::MethodInfo kSDMethod{
     kSDProcedure, connectrpc::StreamType::kServerStream, connectrpc::Idempotency::kUnknown};
 
+// SClientInterface is what SClient implements: the blocking calls, the coroutine form of the unary
+// calls and the asynchronous streams (the forms taking any completion token are templates, only in
+// the client). Code that takes a SClientInterface& can be given a mock (the plugin's mocks=true
+// option writes MockSClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class SClientInterface {
+ public:
+  virtual ~SClientInterface() = default;
+
+  virtual connectrpc::Result<::ln::v1::R> M(const ::ln::v1::R& request,
+                                            const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::ln::v1::R> M(const ::ln::v1::R& request) {
+    return M(request, connectrpc::CallOptions());
+  }
+
+  // M as a coroutine: co_await MAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> MAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> MAsync(
+      const ::ln::v1::R& request, boost::asio::use_awaitable_t<> token) {
+    return MAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> B(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> B() { return B(connectrpc::CallOptions()); }
+
+  // Asynchronous B: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> BAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> BAsync() {
+    return BAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::ClientStreamWriter<::ln::v1::R, ::ln::v1::R> C(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::ClientStreamWriter<::ln::v1::R, ::ln::v1::R> C() {
+    return C(connectrpc::CallOptions());
+  }
+
+  // Asynchronous C: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncClientStream<::ln::v1::R, ::ln::v1::R> CAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncClientStream<::ln::v1::R, ::ln::v1::R> CAsync() {
+    return CAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::ServerStreamReader<::ln::v1::R> D(const ::ln::v1::R& request,
+                                                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::ln::v1::R> D(const ::ln::v1::R& request) {
+    return D(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous D: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::ln::v1::R> DAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::ln::v1::R> DAsync(const ::ln::v1::R& request) {
+    return DAsync(request, connectrpc::CallOptions());
+  }
+};
+
 // SClient calls the ln.v1.S service through a connectrpc::Client.
-class SClient {
+class SClient : public SClientInterface {
  public:
   explicit SClient(std::shared_ptr<connectrpc::Client> client);
 
+  using SClientInterface::M;
   connectrpc::Result<::ln::v1::R> M(const ::ln::v1::R& request,
-                                    const connectrpc::CallOptions& options = {});
+                                    const connectrpc::CallOptions& options) override;
 
   // Asynchronous M: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::ln::v1::R>).
@@ -238,26 +426,37 @@ class SClient {
   auto MAsync(const ::ln::v1::R& request, CompletionToken&& token) {
     return MAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::ln::v1::R>> MAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
-  connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> B(const connectrpc::CallOptions& options = {});
+  using SClientInterface::B;
+  connectrpc::BidiStream<::ln::v1::R, ::ln::v1::R> B(
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous B: the stream's operations take Asio completion tokens.
+  using SClientInterface::BAsync;
   connectrpc::AsyncBidiStream<::ln::v1::R, ::ln::v1::R> BAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
+  using SClientInterface::C;
   connectrpc::ClientStreamWriter<::ln::v1::R, ::ln::v1::R> C(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous C: the stream's operations take Asio completion tokens.
+  using SClientInterface::CAsync;
   connectrpc::AsyncClientStream<::ln::v1::R, ::ln::v1::R> CAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
+  using SClientInterface::D;
   connectrpc::ServerStreamReader<::ln::v1::R> D(const ::ln::v1::R& request,
-                                                const connectrpc::CallOptions& options = {});
+                                                const connectrpc::CallOptions& options) override;
 
   // Asynchronous D: the stream's operations take Asio completion tokens.
-  connectrpc::AsyncServerStream<::ln::v1::R> DAsync(const ::ln::v1::R& request,
-                                                    const connectrpc::CallOptions& options = {});
+  using SClientInterface::DAsync;
+  connectrpc::AsyncServerStream<::ln::v1::R> DAsync(
+      const ::ln::v1::R& request, const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

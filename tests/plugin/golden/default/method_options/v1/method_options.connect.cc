@@ -15,9 +15,23 @@ connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Get(
   return client_->CallUnary<::method_options::v1::Item>(kItemServiceGetMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> ItemServiceClient::GetAsync(
+    const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::method_options::v1::Item>(kItemServiceGetMethod, request,
+                                                             options, token);
+}
+
 connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Put(
     const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::method_options::v1::Item>(kItemServicePutMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> ItemServiceClient::PutAsync(
+    const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::method_options::v1::Item>(kItemServicePutMethod, request,
+                                                             options, token);
 }
 
 connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Create(
@@ -25,14 +39,38 @@ connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Create(
   return client_->CallUnary<::method_options::v1::Item>(kItemServiceCreateMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>>
+ItemServiceClient::CreateAsync(const ::method_options::v1::Item& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::method_options::v1::Item>(kItemServiceCreateMethod, request,
+                                                             options, token);
+}
+
 connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Update(
     const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::method_options::v1::Item>(kItemServiceUpdateMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>>
+ItemServiceClient::UpdateAsync(const ::method_options::v1::Item& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::method_options::v1::Item>(kItemServiceUpdateMethod, request,
+                                                             options, token);
+}
+
 connectrpc::Result<::method_options::v1::Item> ItemServiceClient::Legacy(
     const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::method_options::v1::Item>(kItemServiceLegacyMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>>
+ItemServiceClient::LegacyAsync(const ::method_options::v1::Item& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::method_options::v1::Item>(kItemServiceLegacyMethod, request,
+                                                             options, token);
 }
 
 connectrpc::ClientStreamWriter<::method_options::v1::Item, ::method_options::v1::Item>

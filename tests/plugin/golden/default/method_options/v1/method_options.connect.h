@@ -3,6 +3,8 @@
 #ifndef METHOD_OPTIONS_V1_METHOD_OPTIONS_CONNECT_H_
 #define METHOD_OPTIONS_V1_METHOD_OPTIONS_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -51,13 +53,119 @@ inline constexpr connectrpc::MethodInfo kItemServiceLegacyStreamMethod{
     kItemServiceLegacyStreamProcedure, connectrpc::StreamType::kClientStream,
     connectrpc::Idempotency::kUnknown};
 
+// ItemServiceClientInterface is what ItemServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a ItemServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockItemServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class ItemServiceClientInterface {
+ public:
+  virtual ~ItemServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::method_options::v1::Item> Get(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::method_options::v1::Item> Get(const ::method_options::v1::Item& request) {
+    return Get(request, connectrpc::CallOptions());
+  }
+
+  // Get as a coroutine: co_await GetAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> GetAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> GetAsync(
+      const ::method_options::v1::Item& request, boost::asio::use_awaitable_t<> token) {
+    return GetAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::method_options::v1::Item> Put(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::method_options::v1::Item> Put(const ::method_options::v1::Item& request) {
+    return Put(request, connectrpc::CallOptions());
+  }
+
+  // Put as a coroutine: co_await PutAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> PutAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> PutAsync(
+      const ::method_options::v1::Item& request, boost::asio::use_awaitable_t<> token) {
+    return PutAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::method_options::v1::Item> Create(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::method_options::v1::Item> Create(const ::method_options::v1::Item& request) {
+    return Create(request, connectrpc::CallOptions());
+  }
+
+  // Create as a coroutine: co_await CreateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> CreateAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> CreateAsync(
+      const ::method_options::v1::Item& request, boost::asio::use_awaitable_t<> token) {
+    return CreateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::Result<::method_options::v1::Item> Update(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::method_options::v1::Item> Update(const ::method_options::v1::Item& request) {
+    return Update(request, connectrpc::CallOptions());
+  }
+
+  // Update as a coroutine: co_await UpdateAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> UpdateAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> UpdateAsync(
+      const ::method_options::v1::Item& request, boost::asio::use_awaitable_t<> token) {
+    return UpdateAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  // Legacy is on its way out.
+  virtual connectrpc::Result<::method_options::v1::Item> Legacy(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) = 0;
+  [[deprecated]] connectrpc::Result<::method_options::v1::Item> Legacy(
+      const ::method_options::v1::Item& request) {
+    return Legacy(request, connectrpc::CallOptions());
+  }
+
+  // Legacy as a coroutine: co_await LegacyAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> LegacyAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  [[deprecated]] boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> LegacyAsync(
+      const ::method_options::v1::Item& request, boost::asio::use_awaitable_t<> token) {
+    return LegacyAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::ClientStreamWriter<::method_options::v1::Item, ::method_options::v1::Item>
+  LegacyStream(const connectrpc::CallOptions& options) = 0;
+  [[deprecated]] connectrpc::ClientStreamWriter<::method_options::v1::Item,
+                                                ::method_options::v1::Item>
+  LegacyStream() {
+    return LegacyStream(connectrpc::CallOptions());
+  }
+
+  // Asynchronous LegacyStream: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncClientStream<::method_options::v1::Item, ::method_options::v1::Item>
+  LegacyStreamAsync(const connectrpc::CallOptions& options) = 0;
+  [[deprecated]] connectrpc::AsyncClientStream<::method_options::v1::Item,
+                                               ::method_options::v1::Item>
+  LegacyStreamAsync() {
+    return LegacyStreamAsync(connectrpc::CallOptions());
+  }
+};
+
 // ItemServiceClient calls the method_options.v1.ItemService service through a connectrpc::Client.
-class ItemServiceClient {
+class ItemServiceClient : public ItemServiceClientInterface {
  public:
   explicit ItemServiceClient(std::shared_ptr<connectrpc::Client> client);
 
-  connectrpc::Result<::method_options::v1::Item> Get(const ::method_options::v1::Item& request,
-                                                     const connectrpc::CallOptions& options = {});
+  using ItemServiceClientInterface::Get;
+  connectrpc::Result<::method_options::v1::Item> Get(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Get: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::method_options::v1::Item>).
@@ -71,9 +179,14 @@ class ItemServiceClient {
   auto GetAsync(const ::method_options::v1::Item& request, CompletionToken&& token) {
     return GetAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> GetAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
-  connectrpc::Result<::method_options::v1::Item> Put(const ::method_options::v1::Item& request,
-                                                     const connectrpc::CallOptions& options = {});
+  using ItemServiceClientInterface::Put;
+  connectrpc::Result<::method_options::v1::Item> Put(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Put: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::method_options::v1::Item>).
@@ -87,9 +200,14 @@ class ItemServiceClient {
   auto PutAsync(const ::method_options::v1::Item& request, CompletionToken&& token) {
     return PutAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> PutAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using ItemServiceClientInterface::Create;
   connectrpc::Result<::method_options::v1::Item> Create(
-      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options = {});
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Create: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::method_options::v1::Item>).
@@ -103,9 +221,14 @@ class ItemServiceClient {
   auto CreateAsync(const ::method_options::v1::Item& request, CompletionToken&& token) {
     return CreateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> CreateAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using ItemServiceClientInterface::Update;
   connectrpc::Result<::method_options::v1::Item> Update(
-      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options = {});
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Update: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::method_options::v1::Item>).
@@ -119,10 +242,15 @@ class ItemServiceClient {
   auto UpdateAsync(const ::method_options::v1::Item& request, CompletionToken&& token) {
     return UpdateAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> UpdateAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
   // Legacy is on its way out.
+  using ItemServiceClientInterface::Legacy;
   [[deprecated]] connectrpc::Result<::method_options::v1::Item> Legacy(
-      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options = {});
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Legacy: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::method_options::v1::Item>).
@@ -137,15 +265,21 @@ class ItemServiceClient {
                                   CompletionToken&& token) {
     return LegacyAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  [[deprecated]] boost::asio::awaitable<connectrpc::Result<::method_options::v1::Item>> LegacyAsync(
+      const ::method_options::v1::Item& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using ItemServiceClientInterface::LegacyStream;
   [[deprecated]] connectrpc::ClientStreamWriter<::method_options::v1::Item,
                                                 ::method_options::v1::Item>
-  LegacyStream(const connectrpc::CallOptions& options = {});
+  LegacyStream(const connectrpc::CallOptions& options) override;
 
   // Asynchronous LegacyStream: the stream's operations take Asio completion tokens.
+  using ItemServiceClientInterface::LegacyStreamAsync;
   [[deprecated]] connectrpc::AsyncClientStream<::method_options::v1::Item,
                                                ::method_options::v1::Item>
-  LegacyStreamAsync(const connectrpc::CallOptions& options = {});
+  LegacyStreamAsync(const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

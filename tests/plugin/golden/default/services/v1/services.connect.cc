@@ -15,6 +15,13 @@ connectrpc::Result<::services::v1::Res> FirstServiceClient::Do(
   return client_->CallUnary<::services::v1::Res>(kFirstServiceDoMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> FirstServiceClient::DoAsync(
+    const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::services::v1::Res>(kFirstServiceDoMethod, request, options,
+                                                      token);
+}
+
 connectrpc::Status FirstServiceHandler::Do(connectrpc::ServerContext&, const ::services::v1::Req&,
                                            ::services::v1::Res*) {
   return connectrpc::Status(connectrpc::Code::kUnimplemented,
@@ -51,6 +58,13 @@ SecondServiceClient::SecondServiceClient(std::shared_ptr<connectrpc::Client> cli
 connectrpc::Result<::services::v1::Res> SecondServiceClient::Do(
     const ::services::v1::Req& request, const connectrpc::CallOptions& options) {
   return client_->CallUnary<::services::v1::Res>(kSecondServiceDoMethod, request, options);
+}
+
+boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> SecondServiceClient::DoAsync(
+    const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::services::v1::Res>(kSecondServiceDoMethod, request, options,
+                                                      token);
 }
 
 connectrpc::Status SecondServiceHandler::Do(connectrpc::ServerContext&, const ::services::v1::Req&,

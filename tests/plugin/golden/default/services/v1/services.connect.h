@@ -3,6 +3,8 @@
 #ifndef SERVICES_V1_SERVICES_CONNECT_H_
 #define SERVICES_V1_SERVICES_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -30,13 +32,40 @@ inline constexpr std::string_view kFirstServiceDoProcedure = "/services.v1.First
 inline constexpr connectrpc::MethodInfo kFirstServiceDoMethod{
     kFirstServiceDoProcedure, connectrpc::StreamType::kUnary, connectrpc::Idempotency::kUnknown};
 
+// FirstServiceClientInterface is what FirstServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a FirstServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockFirstServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class FirstServiceClientInterface {
+ public:
+  virtual ~FirstServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request,
+                                                     const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request) {
+    return Do(request, connectrpc::CallOptions());
+  }
+
+  // Do as a coroutine: co_await DoAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, boost::asio::use_awaitable_t<> token) {
+    return DoAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // FirstServiceClient calls the services.v1.FirstService service through a connectrpc::Client.
-class FirstServiceClient {
+class FirstServiceClient : public FirstServiceClientInterface {
  public:
   explicit FirstServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using FirstServiceClientInterface::Do;
   connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request,
-                                             const connectrpc::CallOptions& options = {});
+                                             const connectrpc::CallOptions& options) override;
 
   // Asynchronous Do: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::services::v1::Res>).
@@ -50,6 +79,10 @@ class FirstServiceClient {
   auto DoAsync(const ::services::v1::Req& request, CompletionToken&& token) {
     return DoAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;
@@ -87,8 +120,19 @@ void RegisterFirstServiceHandler(connectrpc::Server& server,
 // kEmptyServiceName is the fully-qualified name of the services.v1.EmptyService service.
 inline constexpr std::string_view kEmptyServiceName = "services.v1.EmptyService";
 
+// EmptyServiceClientInterface is what EmptyServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a EmptyServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockEmptyServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class EmptyServiceClientInterface {
+ public:
+  virtual ~EmptyServiceClientInterface() = default;
+};
+
 // EmptyServiceClient calls the services.v1.EmptyService service through a connectrpc::Client.
-class EmptyServiceClient {
+class EmptyServiceClient : public EmptyServiceClientInterface {
  public:
   explicit EmptyServiceClient(std::shared_ptr<connectrpc::Client> client);
 
@@ -129,13 +173,40 @@ inline constexpr std::string_view kSecondServiceDoProcedure = "/services.v1.Seco
 inline constexpr connectrpc::MethodInfo kSecondServiceDoMethod{
     kSecondServiceDoProcedure, connectrpc::StreamType::kUnary, connectrpc::Idempotency::kUnknown};
 
+// SecondServiceClientInterface is what SecondServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a SecondServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockSecondServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class SecondServiceClientInterface {
+ public:
+  virtual ~SecondServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request,
+                                                     const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request) {
+    return Do(request, connectrpc::CallOptions());
+  }
+
+  // Do as a coroutine: co_await DoAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, boost::asio::use_awaitable_t<> token) {
+    return DoAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // SecondServiceClient calls the services.v1.SecondService service through a connectrpc::Client.
-class SecondServiceClient {
+class SecondServiceClient : public SecondServiceClientInterface {
  public:
   explicit SecondServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using SecondServiceClientInterface::Do;
   connectrpc::Result<::services::v1::Res> Do(const ::services::v1::Req& request,
-                                             const connectrpc::CallOptions& options = {});
+                                             const connectrpc::CallOptions& options) override;
 
   // Asynchronous Do: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::services::v1::Res>).
@@ -149,6 +220,10 @@ class SecondServiceClient {
   auto DoAsync(const ::services::v1::Req& request, CompletionToken&& token) {
     return DoAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::services::v1::Res>> DoAsync(
+      const ::services::v1::Req& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

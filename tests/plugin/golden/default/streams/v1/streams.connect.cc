@@ -15,6 +15,13 @@ connectrpc::Result<::streams::v1::Pong> StreamServiceClient::Unary(
   return client_->CallUnary<::streams::v1::Pong>(kStreamServiceUnaryMethod, request, options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::streams::v1::Pong>> StreamServiceClient::UnaryAsync(
+    const ::streams::v1::Ping& request, const connectrpc::CallOptions& options,
+    boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::streams::v1::Pong>(kStreamServiceUnaryMethod, request, options,
+                                                      token);
+}
+
 connectrpc::ServerStreamReader<::streams::v1::Pong> StreamServiceClient::ServerStream(
     const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) {
   return client_->CallServerStream<::streams::v1::Pong>(kStreamServiceServerStreamMethod, request,

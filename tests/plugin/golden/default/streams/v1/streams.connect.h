@@ -3,6 +3,8 @@
 #ifndef STREAMS_V1_STREAMS_CONNECT_H_
 #define STREAMS_V1_STREAMS_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -46,13 +48,81 @@ inline constexpr connectrpc::MethodInfo kStreamServiceBidiStreamMethod{
     kStreamServiceBidiStreamProcedure, connectrpc::StreamType::kBidiStream,
     connectrpc::Idempotency::kUnknown};
 
+// StreamServiceClientInterface is what StreamServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a StreamServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockStreamServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class StreamServiceClientInterface {
+ public:
+  virtual ~StreamServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::streams::v1::Pong> Unary(const ::streams::v1::Ping& request,
+                                                        const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::streams::v1::Pong> Unary(const ::streams::v1::Ping& request) {
+    return Unary(request, connectrpc::CallOptions());
+  }
+
+  // Unary as a coroutine: co_await UnaryAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::streams::v1::Pong>> UnaryAsync(
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::streams::v1::Pong>> UnaryAsync(
+      const ::streams::v1::Ping& request, boost::asio::use_awaitable_t<> token) {
+    return UnaryAsync(request, connectrpc::CallOptions(), token);
+  }
+
+  virtual connectrpc::ServerStreamReader<::streams::v1::Pong> ServerStream(
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::ServerStreamReader<::streams::v1::Pong> ServerStream(
+      const ::streams::v1::Ping& request) {
+    return ServerStream(request, connectrpc::CallOptions());
+  }
+
+  // Asynchronous ServerStream: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncServerStream<::streams::v1::Pong> ServerStreamAsync(
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncServerStream<::streams::v1::Pong> ServerStreamAsync(
+      const ::streams::v1::Ping& request) {
+    return ServerStreamAsync(request, connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::ClientStreamWriter<::streams::v1::Ping, ::streams::v1::Pong> ClientStream(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::ClientStreamWriter<::streams::v1::Ping, ::streams::v1::Pong> ClientStream() {
+    return ClientStream(connectrpc::CallOptions());
+  }
+
+  // Asynchronous ClientStream: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncClientStream<::streams::v1::Ping, ::streams::v1::Pong> ClientStreamAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncClientStream<::streams::v1::Ping, ::streams::v1::Pong> ClientStreamAsync() {
+    return ClientStreamAsync(connectrpc::CallOptions());
+  }
+
+  virtual connectrpc::BidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStream(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::BidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStream() {
+    return BidiStream(connectrpc::CallOptions());
+  }
+
+  // Asynchronous BidiStream: the stream's operations take Asio completion tokens.
+  virtual connectrpc::AsyncBidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStreamAsync(
+      const connectrpc::CallOptions& options) = 0;
+  connectrpc::AsyncBidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStreamAsync() {
+    return BidiStreamAsync(connectrpc::CallOptions());
+  }
+};
+
 // StreamServiceClient calls the streams.v1.StreamService service through a connectrpc::Client.
-class StreamServiceClient {
+class StreamServiceClient : public StreamServiceClientInterface {
  public:
   explicit StreamServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using StreamServiceClientInterface::Unary;
   connectrpc::Result<::streams::v1::Pong> Unary(const ::streams::v1::Ping& request,
-                                                const connectrpc::CallOptions& options = {});
+                                                const connectrpc::CallOptions& options) override;
 
   // Asynchronous Unary: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::streams::v1::Pong>).
@@ -66,27 +136,37 @@ class StreamServiceClient {
   auto UnaryAsync(const ::streams::v1::Ping& request, CompletionToken&& token) {
     return UnaryAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::streams::v1::Pong>> UnaryAsync(
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
+  using StreamServiceClientInterface::ServerStream;
   connectrpc::ServerStreamReader<::streams::v1::Pong> ServerStream(
-      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options = {});
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous ServerStream: the stream's operations take Asio completion tokens.
+  using StreamServiceClientInterface::ServerStreamAsync;
   connectrpc::AsyncServerStream<::streams::v1::Pong> ServerStreamAsync(
-      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options = {});
+      const ::streams::v1::Ping& request, const connectrpc::CallOptions& options) override;
 
+  using StreamServiceClientInterface::ClientStream;
   connectrpc::ClientStreamWriter<::streams::v1::Ping, ::streams::v1::Pong> ClientStream(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous ClientStream: the stream's operations take Asio completion tokens.
+  using StreamServiceClientInterface::ClientStreamAsync;
   connectrpc::AsyncClientStream<::streams::v1::Ping, ::streams::v1::Pong> ClientStreamAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
+  using StreamServiceClientInterface::BidiStream;
   connectrpc::BidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStream(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
   // Asynchronous BidiStream: the stream's operations take Asio completion tokens.
+  using StreamServiceClientInterface::BidiStreamAsync;
   connectrpc::AsyncBidiStream<::streams::v1::Ping, ::streams::v1::Pong> BidiStreamAsync(
-      const connectrpc::CallOptions& options = {});
+      const connectrpc::CallOptions& options) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;

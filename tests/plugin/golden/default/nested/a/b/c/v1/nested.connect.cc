@@ -16,6 +16,14 @@ connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest> NestedServiceClient::Call
                                                                 options);
 }
 
+boost::asio::awaitable<connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest>>
+NestedServiceClient::CallAsync(const ::a::b::c::v1::Outer_Inner& request,
+                               const connectrpc::CallOptions& options,
+                               boost::asio::use_awaitable_t<> token) {
+  return client_->CallUnaryAsync<::a::b::c::v1::Outer_Inner_Deepest>(kNestedServiceCallMethod,
+                                                                     request, options, token);
+}
+
 connectrpc::Status NestedServiceHandler::Call(connectrpc::ServerContext&,
                                               const ::a::b::c::v1::Outer_Inner&,
                                               ::a::b::c::v1::Outer_Inner_Deepest*) {

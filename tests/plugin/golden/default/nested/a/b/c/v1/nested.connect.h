@@ -3,6 +3,8 @@
 #ifndef NESTED_A_B_C_V1_NESTED_CONNECT_H_
 #define NESTED_A_B_C_V1_NESTED_CONNECT_H_
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -30,13 +32,41 @@ inline constexpr std::string_view kNestedServiceCallProcedure = "/a.b.c.v1.Neste
 inline constexpr connectrpc::MethodInfo kNestedServiceCallMethod{
     kNestedServiceCallProcedure, connectrpc::StreamType::kUnary, connectrpc::Idempotency::kUnknown};
 
+// NestedServiceClientInterface is what NestedServiceClient implements: the blocking calls, the
+// coroutine form of the unary calls and the asynchronous streams (the forms taking any completion
+// token are templates, only in the client). Code that takes a NestedServiceClientInterface& can be
+// given a mock (the plugin's mocks=true option writes MockNestedServiceClient).
+//
+// The overloads without CallOptions call the virtual methods with default options.
+class NestedServiceClientInterface {
+ public:
+  virtual ~NestedServiceClientInterface() = default;
+
+  virtual connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest> Call(
+      const ::a::b::c::v1::Outer_Inner& request, const connectrpc::CallOptions& options) = 0;
+  connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest> Call(
+      const ::a::b::c::v1::Outer_Inner& request) {
+    return Call(request, connectrpc::CallOptions());
+  }
+
+  // Call as a coroutine: co_await CallAsync(request, boost::asio::use_awaitable).
+  virtual boost::asio::awaitable<connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest>> CallAsync(
+      const ::a::b::c::v1::Outer_Inner& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) = 0;
+  boost::asio::awaitable<connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest>> CallAsync(
+      const ::a::b::c::v1::Outer_Inner& request, boost::asio::use_awaitable_t<> token) {
+    return CallAsync(request, connectrpc::CallOptions(), token);
+  }
+};
+
 // NestedServiceClient calls the a.b.c.v1.NestedService service through a connectrpc::Client.
-class NestedServiceClient {
+class NestedServiceClient : public NestedServiceClientInterface {
  public:
   explicit NestedServiceClient(std::shared_ptr<connectrpc::Client> client);
 
+  using NestedServiceClientInterface::Call;
   connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest> Call(
-      const ::a::b::c::v1::Outer_Inner& request, const connectrpc::CallOptions& options = {});
+      const ::a::b::c::v1::Outer_Inner& request, const connectrpc::CallOptions& options) override;
 
   // Asynchronous Call: any Asio completion token (use_awaitable, use_future, a callback) for
   // void(connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest>).
@@ -50,6 +80,10 @@ class NestedServiceClient {
   auto CallAsync(const ::a::b::c::v1::Outer_Inner& request, CompletionToken&& token) {
     return CallAsync(request, connectrpc::CallOptions(), std::forward<CompletionToken>(token));
   }
+  // The coroutine form, which the interface declares.
+  boost::asio::awaitable<connectrpc::Result<::a::b::c::v1::Outer_Inner_Deepest>> CallAsync(
+      const ::a::b::c::v1::Outer_Inner& request, const connectrpc::CallOptions& options,
+      boost::asio::use_awaitable_t<> token) override;
 
  private:
   std::shared_ptr<connectrpc::Client> client_;
