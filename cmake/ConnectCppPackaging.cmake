@@ -24,12 +24,30 @@ set(CONNECTRPC_PKGCONFIG_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig" CACHE S
     "Where connectrpc.pc is installed, relative to the prefix")
 set(CONNECTRPC_BOOST_MIN_VERSION 1.81)
 
+# install --strip (and CPack with CPACK_STRIP_FILES) strips executables and shared libraries but
+# leaves static archives as built; this drops their debug sections too (what Debian's dh_strip
+# does to a -dev package's .a files).
+function(_connectrpc_install_strip_archives component)
+  foreach(target IN LISTS ARGN)
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "STATIC_LIBRARY")
+      set(archive "\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/$<TARGET_FILE_NAME:${target}>")
+      install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+  execute_process(COMMAND \"${CMAKE_STRIP}\" --strip-debug --enable-deterministic-archives
+                          \"${archive}\" COMMAND_ERROR_IS_FATAL ANY)
+endif()"
+        COMPONENT ${component})
+    endif()
+  endforeach()
+endfunction()
+
 # The runtime, its headers and the plugin.
 install(TARGETS connectrpc
   EXPORT connectrpcTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT connectrpc
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT connectrpc
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+_connectrpc_install_strip_archives(connectrpc connectrpc)
 install(TARGETS protoc-gen-connect-cpp
   EXPORT connectrpcTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT plugin)
@@ -102,6 +120,7 @@ if(TARGET connectrpc_validate_proto)
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT validate
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT validate
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  _connectrpc_install_strip_archives(validate ${_connectrpc_validate_targets})
   install(DIRECTORY ${PROJECT_BINARY_DIR}/validate/connectrpc_validate_proto_gen/
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
     COMPONENT validate
@@ -137,6 +156,7 @@ if(TARGET transcodely AND TARGET transcodely_proto)
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT transcodely
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT transcodely
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  _connectrpc_install_strip_archives(transcodely transcodely transcodely_proto)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/include/transcodely
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
     COMPONENT transcodely
@@ -176,15 +196,47 @@ endif()
 #   protoc-gen-connect-cpp          the plugin
 #   libconnectrpc-validate-dev      connectrpc::validate and the buf.validate code (when built)
 #   libconnectrpc-transcodely-dev   the Transcodely SDK (when built)
-# installed under /usr. Depends name Debian 12's packages (Boost 1.81 is versioned there).
+# installed under /usr, each with /usr/share/doc/<package>/copyright, binaries and libraries
+# stripped. Depends name the Debian 12 packages whose headers, libraries, .pc files and CMake
+# packages the installed files use (checked with dpkg -S), at the versions this tree was built
+# against: the static libraries and the generated .pb.h files hold protobuf's and Abseil's ABI
+# (Abseil's inline namespace is its LTS date; protobuf's generated code accepts only its own
+# minor release), so those two are pinned to the release series found at configure time.
+string(REGEX MATCH "^([0-9]+)\\.([0-9]+)" _match "${Protobuf_VERSION}")
+math(EXPR _connectrpc_protobuf_next_minor "${CMAKE_MATCH_2} + 1")
+set(_connectrpc_protobuf_range
+    "(>= ${Protobuf_VERSION}), %PKG% (<< ${CMAKE_MATCH_1}.${_connectrpc_protobuf_next_minor})")
+math(EXPR _connectrpc_absl_next "${absl_VERSION} + 1")
+set(_connectrpc_boost_series "${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR}")
+string(REGEX MATCH "^[0-9]+" _connectrpc_openssl_major "${OPENSSL_VERSION}")
+string(REPLACE "%PKG%" "libprotobuf-dev" _connectrpc_dep_protobuf
+       "libprotobuf-dev ${_connectrpc_protobuf_range}")
+string(REPLACE "%PKG%" "protobuf-compiler" _connectrpc_dep_protoc
+       "protobuf-compiler ${_connectrpc_protobuf_range}")
+set(_connectrpc_dep_absl "libabsl-dev (>= ${absl_VERSION}), libabsl-dev (<< ${_connectrpc_absl_next})")
+
+# Debian's copyright file, once per package.
+foreach(_pair "connectrpc;libconnectrpc-dev" "plugin;protoc-gen-connect-cpp"
+              "validate;libconnectrpc-validate-dev" "transcodely;libconnectrpc-transcodely-dev")
+  list(GET _pair 0 _component)
+  list(GET _pair 1 _package)
+  install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/copyright
+    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${_package}
+    COMPONENT ${_component})
+endforeach()
+
 set(CPACK_PACKAGE_NAME connectrpc)
 set(CPACK_PACKAGE_VENDOR "connectrpc-cpp")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# Left at CPack's default on purpose: CPack DEB then takes each package's summary line from the
+# first line of its own CPACK_DEBIAN_<COMPONENT>_DESCRIPTION below instead of prepending one
+# summary to all four.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_CONTACT "connectrpc-cpp maintainers <connectrpc-cpp@invalid>")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)  # executables and shared libraries; static archives: see above
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_GROUPING IGNORE)
 set(CPACK_COMPONENTS_ALL connectrpc plugin)
@@ -199,25 +251,54 @@ set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 
 set(CPACK_DEBIAN_CONNECTRPC_PACKAGE_NAME libconnectrpc-dev)
 set(CPACK_DEBIAN_CONNECTRPC_DESCRIPTION
-    "Connect RPC for C++: runtime library, headers, CMake and pkg-config files")
-# The CMake package names the plugin's file, so the -dev package needs it.
-set(CPACK_DEBIAN_CONNECTRPC_PACKAGE_DEPENDS
-    "protoc-gen-connect-cpp (= ${PROJECT_VERSION}), libprotobuf-dev, libabsl-dev, libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev, zlib1g-dev")
+    "Connect RPC runtime library for C++ (development files)
+The connectrpc library: Connect RPC clients and servers over HTTP/1.1 and
+TLS (Boost.Beast), proto and JSON codecs, gzip, deadlines, streaming and
+interceptors, for the code that protoc-gen-connect-cpp generates. This
+package has the headers, the library, the CMake package
+(find_package(connectrpc) and connect_cpp_generate()) and connectrpc.pc.")
+# Headers: Boost (Asio, Beast), protobuf, Abseil. The static library also links Boost.JSON,
+# Boost.URL, OpenSSL and zlib, which the CMake package and connectrpc.pc name; the CMake package
+# names the plugin's file, and connect_cpp_generate() runs protoc.
+string(JOIN ", " CPACK_DEBIAN_CONNECTRPC_PACKAGE_DEPENDS
+  "protoc-gen-connect-cpp (= ${PROJECT_VERSION})"
+  "${_connectrpc_dep_protobuf}" "${_connectrpc_dep_protoc}" "${_connectrpc_dep_absl}"
+  "libboost${_connectrpc_boost_series}-dev" "libboost-json${_connectrpc_boost_series}-dev"
+  "libboost-url${_connectrpc_boost_series}-dev"
+  "libssl-dev (>= ${_connectrpc_openssl_major})" "zlib1g-dev")
+set(CPACK_DEBIAN_CONNECTRPC_PACKAGE_RECOMMENDS "pkg-config, cmake (>= 3.25)")
 
 set(CPACK_DEBIAN_PLUGIN_PACKAGE_NAME protoc-gen-connect-cpp)
 set(CPACK_DEBIAN_PLUGIN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PLUGIN_DESCRIPTION
-    "protoc plugin generating Connect RPC clients and servers for C++")
+    "protoc plugin generating Connect RPC clients and servers for C++
+protoc-gen-connect-cpp turns the services of .proto files into typed C++
+clients, blocking and coroutine server handlers and their registration
+functions (<name>.connect.h and .connect.cc beside protoc's <name>.pb.h),
+for the connectrpc runtime (libconnectrpc-dev).")
 set(CPACK_DEBIAN_PLUGIN_PACKAGE_SHLIBDEPS ON)  # libprotoc, libprotobuf, libstdc++, libc
-set(CPACK_DEBIAN_PLUGIN_PACKAGE_DEPENDS "protobuf-compiler")
+set(CPACK_DEBIAN_PLUGIN_PACKAGE_DEPENDS "${_connectrpc_dep_protoc}")
 
 set(CPACK_DEBIAN_VALIDATE_PACKAGE_NAME libconnectrpc-validate-dev)
 set(CPACK_DEBIAN_VALIDATE_DESCRIPTION
-    "buf.validate request validation for connectrpc servers and clients")
+    "buf.validate request validation for connectrpc (development files)
+connectrpc::validate checks requests against the buf.validate
+(protovalidate) rules of their messages, as a server interceptor and a
+client interceptor. This package has its headers and library, the
+buf.validate messages compiled by protoc, their CMake targets
+(find_package(connectrpc COMPONENTS validate)) and connectrpc-validate.pc.")
+# Everything it includes and links beyond itself comes with libconnectrpc-dev (protobuf, Abseil).
 set(CPACK_DEBIAN_VALIDATE_PACKAGE_DEPENDS "libconnectrpc-dev (= ${PROJECT_VERSION})")
 
 set(CPACK_DEBIAN_TRANSCODELY_PACKAGE_NAME libconnectrpc-transcodely-dev)
-set(CPACK_DEBIAN_TRANSCODELY_DESCRIPTION "The Transcodely C++ SDK, on the connectrpc runtime")
+set(CPACK_DEBIAN_TRANSCODELY_DESCRIPTION
+    "Transcodely C++ SDK on the connectrpc runtime (development files)
+transcodely::Client: the Transcodely API's services with authentication,
+idempotency keys, retries, auto-paging, Watch streams, typed errors and
+webhook signature checks. This package has its headers and libraries, the
+generated transcodely.v1 code, the CMake targets (find_package(connectrpc
+COMPONENTS transcodely)) and connectrpc-transcodely.pc.")
+# Beyond libconnectrpc-dev's: Boost.JSON and libcrypto (webhook HMAC), also required there.
 set(CPACK_DEBIAN_TRANSCODELY_PACKAGE_DEPENDS
     "libconnectrpc-dev (= ${PROJECT_VERSION}), libconnectrpc-validate-dev (= ${PROJECT_VERSION})")
 

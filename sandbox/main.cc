@@ -50,8 +50,15 @@ std::optional<HostPort> ParseListen(std::string_view text, std::string* error) {
   }
   std::string_view host = text.substr(0, colon);
   std::string_view port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+  if (!host.empty() && host.front() == '[') {
+    if (host.size() < 2 || host.back() != ']') {
+      *error = "the IPv6 host has no ']' before the ':PORT'";
+      return std::nullopt;
+    }
     host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    *error = "an IPv6 host must be in brackets";
+    return std::nullopt;
   }
   if (host.empty()) {
     *error = "the host is empty";
@@ -136,18 +143,21 @@ int main(int argc, char** argv) {
   }
   int64_t duration_ms = absl::GetFlag(FLAGS_job_duration_ms);
   if (duration_ms < 0) {
-    std::cerr << "transcodely-sandbox: --job_duration_ms must not be negative\n";
+    std::cerr << "transcodely-sandbox: --job_duration_ms " << duration_ms
+              << ": must not be negative\n";
     return 2;
   }
 
   int64_t heartbeat_ms = absl::GetFlag(FLAGS_heartbeat_interval_ms);
   if (heartbeat_ms <= 0) {
-    std::cerr << "transcodely-sandbox: --heartbeat_interval_ms must be positive\n";
+    std::cerr << "transcodely-sandbox: --heartbeat_interval_ms " << heartbeat_ms
+              << ": must be positive\n";
     return 2;
   }
   int32_t max_watches_per_key = absl::GetFlag(FLAGS_max_watches_per_key);
   if (max_watches_per_key < 0) {
-    std::cerr << "transcodely-sandbox: --max_watches_per_key must not be negative\n";
+    std::cerr << "transcodely-sandbox: --max_watches_per_key " << max_watches_per_key
+              << ": must not be negative\n";
     return 2;
   }
 

@@ -64,7 +64,9 @@ void Walk(const Message& message, const std::string& prefix,
                               ? entry.GetReflection()->GetString(entry, key_field)
                               : std::to_string(i);
         const Message& value = entry.GetReflection()->GetMessage(entry, value_field);
-        VisitValue(value, path + "[" + key + "]", out);
+        std::string element_path = path;
+        element_path.append("[").append(key).append("]");
+        VisitValue(value, element_path, out);
       }
     } else if (field->is_repeated()) {
       int n = r->FieldSize(message, field);

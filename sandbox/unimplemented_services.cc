@@ -41,16 +41,17 @@ bool IsUnimplementedService(std::string_view procedure) {
 }  // namespace
 
 void RegisterUnimplementedServices(connectrpc::Server& server) {
-  using namespace transcodely::v1;  // NOLINT(build/namespaces): nine generated names
-  RegisterAppServiceHandler(server, std::make_shared<AppServiceHandler>());
-  RegisterBillingServiceHandler(server, std::make_shared<BillingServiceHandler>());
-  RegisterMembershipServiceHandler(server, std::make_shared<MembershipServiceHandler>());
-  RegisterOrganizationServiceHandler(server, std::make_shared<OrganizationServiceHandler>());
-  RegisterOriginServiceHandler(server, std::make_shared<OriginServiceHandler>());
-  RegisterPresetServiceHandler(server, std::make_shared<PresetServiceHandler>());
-  RegisterUserServiceHandler(server, std::make_shared<UserServiceHandler>());
-  RegisterVideoServiceHandler(server, std::make_shared<VideoServiceHandler>());
-  RegisterWebhookServiceHandler(server, std::make_shared<WebhookServiceHandler>());
+  namespace v1 = transcodely::v1;
+  v1::RegisterAppServiceHandler(server, std::make_shared<v1::AppServiceHandler>());
+  v1::RegisterBillingServiceHandler(server, std::make_shared<v1::BillingServiceHandler>());
+  v1::RegisterMembershipServiceHandler(server, std::make_shared<v1::MembershipServiceHandler>());
+  v1::RegisterOrganizationServiceHandler(server,
+                                         std::make_shared<v1::OrganizationServiceHandler>());
+  v1::RegisterOriginServiceHandler(server, std::make_shared<v1::OriginServiceHandler>());
+  v1::RegisterPresetServiceHandler(server, std::make_shared<v1::PresetServiceHandler>());
+  v1::RegisterUserServiceHandler(server, std::make_shared<v1::UserServiceHandler>());
+  v1::RegisterVideoServiceHandler(server, std::make_shared<v1::VideoServiceHandler>());
+  v1::RegisterWebhookServiceHandler(server, std::make_shared<v1::WebhookServiceHandler>());
 }
 
 connectrpc::Task<connectrpc::Status> UnimplementedMessageInterceptor::Intercept(
@@ -62,7 +63,7 @@ connectrpc::Task<connectrpc::Status> UnimplementedMessageInterceptor::Intercept(
   }
   procedure.remove_prefix(1);
   co_return MakeError(connectrpc::Code::kUnimplemented, "not_implemented",
-                   "transcodely-sandbox does not implement " + std::string(procedure));
+                      "transcodely-sandbox does not implement " + std::string(procedure));
 }
 
 }  // namespace sandbox

@@ -11,7 +11,7 @@ namespace connectrpc {
 namespace {
 
 constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip wrapper.
-constexpr size_t kChunk = 16 * 1024;
+constexpr size_t kChunk = size_t{16} * 1024;
 
 // zlib's avail_in is a uInt; feed large inputs in pieces.
 uInt ClampToUInt(size_t n) { return static_cast<uInt>(std::min<size_t>(n, UINT_MAX)); }

@@ -15,16 +15,17 @@ namespace connectrpc::internal {
 
 class StrPiece {
  public:
-  StrPiece(std::string_view s) : view_(s) {}    // NOLINT(runtime/explicit)
-  StrPiece(const std::string& s) : view_(s) {}  // NOLINT(runtime/explicit)
-  StrPiece(const char* s) : view_(s) {}         // NOLINT(runtime/explicit)
-  StrPiece(char c) : size_(1) {
+  StrPiece(std::string_view s) : view_(s) {}    // NOLINT(google-explicit-constructor)
+  StrPiece(const std::string& s) : view_(s) {}  // NOLINT(google-explicit-constructor)
+  StrPiece(const char* s) : view_(s) {}         // NOLINT(google-explicit-constructor)
+  StrPiece(char c) : size_(1) {                 // NOLINT(google-explicit-constructor)
     digits_[0] = c;
     view_ = std::string_view(digits_, 1);
-  }  // NOLINT
+  }
   template <typename T>
   requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
-      StrPiece(T value) {  // NOLINT(runtime/explicit)
+      // NOLINTNEXTLINE(google-explicit-constructor)
+      StrPiece(T value) {
     auto result = std::to_chars(digits_, digits_ + sizeof(digits_), value);
     size_ = static_cast<size_t>(result.ptr - digits_);
     view_ = std::string_view(digits_, size_);

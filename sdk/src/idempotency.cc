@@ -65,7 +65,7 @@ std::unique_ptr<google::protobuf::Message> WithBodyKey(const google::protobuf::M
 
 }  // namespace
 
-connectrpc::CallOptions WithIdempotencyKey(std::string key, connectrpc::CallOptions base) {
+connectrpc::CallOptions WithIdempotencyKey(std::string_view key, connectrpc::CallOptions base) {
   base.headers.Remove(kXIdempotencyKeyHeader);
   base.headers.Set(kIdempotencyKeyHeader, key);
   return base;
@@ -100,7 +100,9 @@ bool IsMutatingMethod(const connectrpc::MethodInfo& method) {
 boost::asio::awaitable<connectrpc::Status> IdempotencyInterceptor::InterceptUnary(
     connectrpc::ClientCallInfo& info, const google::protobuf::Message& request,
     google::protobuf::Message* response, const UnaryNext& next) {
-  if (!IsMutatingMethod(info.method)) co_return co_await next(info, request, response);
+  if (!IsMutatingMethod(info.method)) {
+    co_return co_await next(info, request, response);
+  }
   connectrpc::Headers& headers = info.request_headers;
   const std::optional<std::string_view> plain = headers.Get(kIdempotencyKeyHeader);
   const std::optional<std::string_view> prefixed = headers.Get(kXIdempotencyKeyHeader);

@@ -9,7 +9,8 @@ namespace {
 // The stream client, or the unary one when no stream client was given.
 std::shared_ptr<connectrpc::Client> StreamClientOr(const StreamContext& streams,
                                                    std::shared_ptr<connectrpc::Client> unary) {
-  return streams.stream_client ? streams.stream_client : std::move(unary);
+  if (streams.stream_client) return streams.stream_client;
+  return unary;
 }
 
 }  // namespace

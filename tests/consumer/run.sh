@@ -6,7 +6,8 @@
 #   (b) subdir      add_subdirectory(<this checkout>)
 #   (c) fetch       FetchContent from this checkout (SOURCE_DIR)
 #   (d) make        a plain Makefile: pkg-config connectrpc, plain protoc with the installed plugin
-#   (e) with CONSUMER_DEB=1 and as root: cpack -G DEB, dpkg -i, and (a) and (d) against /usr
+#   (e) with CONSUMER_DEB=1 (root only; .ci/run sets it when root): cpack -G DEB, dpkg -i, (a)
+#       and (d) against /usr, dpkg -r on exit
 #
 #   tests/consumer/run.sh <build dir of the main project>
 #
@@ -18,6 +19,12 @@ set -euo pipefail
 if (($# != 1)); then
   echo "usage: $0 <build dir of the main project>" >&2
   exit 2
+fi
+# Refused up front, before the four builds: (e) needs root.
+if [[ "${CONSUMER_DEB:-0}" == 1 && "$(id -u)" != 0 ]]; then
+  echo "consumer (deb): FAIL: CONSUMER_DEB=1 installs the packages with dpkg -i, which needs" \
+    "root (running as $(id -un)); run as root, or without CONSUMER_DEB=1" >&2
+  exit 1
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
 checkout="$(cd "$here/../.." && pwd)"
@@ -144,30 +151,75 @@ run_pair "Makefile, pkg-config" "$work/make"
 echo "consumer: all four builds passed in $((SECONDS - start)) s"
 
 # (e) With CONSUMER_DEB=1, as root (CI's fresh Debian 12 machine): the Debian packages from
-# cpack -G DEB, installed with dpkg -i, and the consumer built against the system install (the
-# CMake package found without CMAKE_PREFIX_PATH; the Makefile with the system pkg-config path and
-# the plugin on PATH).
+# cpack -G DEB, installed with dpkg -i (which fails on an unmet Depends: scripts/deps installed
+# what they name), and the consumer built against the system install (the CMake package found
+# without CMAKE_PREFIX_PATH; the Makefile with the system pkg-config path and the plugin on PATH).
+# The packages are removed again on exit, whatever happened, so the machine is left as it was.
 if [[ "${CONSUMER_DEB:-0}" == 1 ]]; then
-  if [[ "$(id -u)" != 0 ]]; then
-    echo "consumer (deb): skipped: dpkg -i needs root"
-    exit 0
-  fi
   deb_start=$SECONDS
   rm -rf "$work/deb" "$work/system" "$work/system-make"
   mkdir -p "$work/deb"
   quiet "$work/deb.log" cpack -G DEB --config "$main_build/CPackConfig.cmake" -B "$work/deb"
   debs=("$work"/deb/*.deb)
+  deb_names=()
   for deb in "${debs[@]}"; do
-    echo "consumer (deb): $(dpkg-deb -f "$deb" Package Version Depends | tr '\n' ' ')"
+    deb_names+=("$(dpkg-deb -f "$deb" Package)")
+    echo "consumer (deb): $(basename "$deb"): Depends: $(dpkg-deb -f "$deb" Depends)"
   done
+  for name in "${deb_names[@]}"; do
+    if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "ok installed"; then
+      echo "consumer (deb): note: $name was installed before this run; it is replaced and removed"
+    fi
+  done
+  remove_debs() {
+    local log="$work/deb-remove.log"
+    if ! dpkg -r "${deb_names[@]}" >"$log" 2>&1; then
+      echo "consumer (deb): FAIL: dpkg -r ${deb_names[*]}:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    if [[ -e /usr/lib/libconnectrpc.a || -e /usr/bin/protoc-gen-connect-cpp ]]; then
+      echo "consumer (deb): FAIL: files left in /usr after dpkg -r" >&2
+      return 1
+    fi
+    echo "consumer (deb): removed ${deb_names[*]}"
+  }
+  trap 'cleanup; remove_debs || exit 1' EXIT
   quiet "$work/deb.log" dpkg -i "${debs[@]}"
+  for name in "${deb_names[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$name" | grep -q "install ok installed"; then
+      echo "consumer (deb): FAIL: $name is not configured after dpkg -i (log: $work/deb.log)" >&2
+      exit 1
+    fi
+  done
+
+  # find_package with no paths given: it must find the package under /usr.
   quiet "$work/system.log" cmake -S "$here" -B "$work/system" "${cmake_args[@]}" \
     -DCONSUMER_MODE=package -DCONSUMER_WITH_TRANSCODELY="$with_transcodely" \
     -DCONSUMER_WITH_VALIDATE="$with_validate"
+  found="$(sed -n 's/^connectrpc_DIR:PATH=//p' "$work/system/CMakeCache.txt")"
+  if [[ "$found" != /usr/lib/cmake/connectrpc ]]; then
+    echo "consumer (deb): FAIL: find_package found connectrpc in '$found', not /usr/lib/cmake/connectrpc" >&2
+    exit 1
+  fi
   quiet "$work/system.log" cmake --build "$work/system" -j "$jobs"
   run_pair "Debian packages, find_package" "$work/system"
+  if [[ "$with_transcodely" == ON ]]; then
+    echo "consumer (Debian packages, COMPONENTS transcodely): OK: $("$work/system/transcodely_check")"
+  fi
+  if [[ "$with_validate" == ON ]]; then
+    echo "consumer (Debian packages, COMPONENTS validate): OK: $("$work/system/validate_check")"
+  fi
+
+  # The Makefile with the system's pkg-config path and the plugin found on PATH.
+  if [[ "$(realpath -m "$(env -u PKG_CONFIG_PATH pkg-config --variable=includedir connectrpc)")" != /usr/include ]] ||
+    [[ "$(command -v protoc-gen-connect-cpp)" != /usr/bin/protoc-gen-connect-cpp ]]; then
+    echo "consumer (deb): FAIL: pkg-config or PATH does not lead to the packages' files" >&2
+    exit 1
+  fi
   mkdir -p "$work/system-make"
-  quiet "$work/system-make.log" make -C "$here" -j "$jobs" OUT="$work/system-make" CXX="$make_cxx"
+  quiet "$work/system-make.log" env -u PKG_CONFIG_PATH \
+    make -C "$here" -j "$jobs" OUT="$work/system-make" CXX="$make_cxx"
   run_pair "Debian packages, Makefile" "$work/system-make"
   echo "consumer: the Debian packages passed in $((SECONDS - deb_start)) s"
 fi

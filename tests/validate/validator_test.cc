@@ -598,7 +598,7 @@ TEST(ValidatorCelCoverageTest, EveryCelRuleInTheProtosIsImplemented) {
 }
 
 TEST(ValidatorCelCoverageTest, NoCelRuleIsSkippedOnAnyMessage) {
-  const long long before = SkippedCelRuleCount();
+  const int64_t before = SkippedCelRuleCount();
   for (const FileDescriptor* file : TranscodelyFiles()) {
     for (int i = 0; i < file->message_type_count(); ++i) {
       const google::protobuf::Message* prototype =
@@ -662,7 +662,7 @@ TEST(ValidatorCelCoverageTest, UnknownCelIdIsSkippedAndCounted) {
   std::unique_ptr<google::protobuf::Message> m(factory.GetPrototype(built->message_type(0))->New());
   m->GetReflection()->SetString(m.get(), built->message_type(0)->field(0), "abc");
 
-  const long long before = SkippedCelRuleCount();
+  const int64_t before = SkippedCelRuleCount();
   ValidateStats stats;
   EXPECT_EQ(Pairs(Validate(*m, ValidateOptions{}, &stats)), (P{{"s", "string.max_len"}}));
   EXPECT_EQ(stats.skipped_cel, (std::vector<std::string>{"this.s != 'x'", "no.such_rule"}));

@@ -153,7 +153,7 @@ TEST(UnsupportedRulesTest, AreSkippedAndCountedAtRunTime) {
   message.set_high(1);
   message.set_address("not an ip");
   message.set_custom("x");
-  const long long before = SkippedRuleCount();
+  const int64_t before = SkippedRuleCount();
   ValidateStats stats;
   EXPECT_TRUE(Validate(message, {}, &stats).empty());
   EXPECT_EQ(stats.skipped_cel.size(), 3u);  // message cel, cel_expression, field cel

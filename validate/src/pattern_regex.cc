@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 namespace connectrpc::validate::internal {
@@ -170,7 +171,7 @@ class Parser {
     size_t p = pos_ + 1;
     auto read_int = [&](int* v) {
       const size_t start = p;
-      long long value = 0;
+      int64_t value = 0;
       while (p < cps_.size() && cps_[p] >= '0' && cps_[p] <= '9') {
         value = value * 10 + (cps_[p] - '0');
         if (value > 100000) value = 100000;

@@ -36,8 +36,8 @@ using internal::FindCelRule;
 
 constexpr int kValidateExtensionNumber = 1159;
 
-std::atomic<long long> g_skipped_cel{0};
-std::atomic<long long> g_skipped_rules{0};  // CEL included
+std::atomic<int64_t> g_skipped_cel{0};
+std::atomic<int64_t> g_skipped_rules{0};  // CEL included
 
 // ---------------------------------------------------------------------------------------------
 // Reading the annotations.
@@ -441,7 +441,9 @@ class UnsupportedCollector {
       }
     }
     for (const auto& expression : rules.cel_expression()) {
-      found_.push_back(where + ": cel_expression `" + expression + "`");
+      std::string entry = where;
+      entry.append(": cel_expression `").append(expression).append("`");
+      found_.push_back(std::move(entry));
     }
   }
 
@@ -927,9 +929,9 @@ bool HasCelRule(std::string_view id, const std::string* expression) {
   return rule != nullptr && (expression == nullptr || rule->expression == *expression);
 }
 
-long long SkippedCelRuleCount() { return g_skipped_cel.load(std::memory_order_relaxed); }
+int64_t SkippedCelRuleCount() { return g_skipped_cel.load(std::memory_order_relaxed); }
 
-long long SkippedRuleCount() { return g_skipped_rules.load(std::memory_order_relaxed); }
+int64_t SkippedRuleCount() { return g_skipped_rules.load(std::memory_order_relaxed); }
 
 std::vector<std::string> UnsupportedRules(const google::protobuf::Descriptor& descriptor) {
   UnsupportedCollector collector;

@@ -27,9 +27,9 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   // A successful result.
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(runtime/explicit)
+  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   // A failed result; `status` must not be OK (an OK status becomes kInternal).
-  Result(Status status) : status_(std::move(status)) {  // NOLINT(runtime/explicit)
+  Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status(Code::kInternal, "Result constructed from an OK status");
   }
 

@@ -89,7 +89,7 @@ Status CallState::cancel_status() const {
   return Status(code, cancel_message_);
 }
 
-void CallState::CancelCall(Status reason) {
+void CallState::CancelCall(const Status& reason) {
   if (cancelled()) return;
   {
     std::lock_guard<std::mutex> lock(sleep_mu_);
@@ -418,7 +418,9 @@ bool CallState::FromPoolThread(std::function<Task<bool>()>&& op) {
         // Strong while `op` runs: its frame refers to the call.
         const std::shared_ptr<CallState> self = weak.lock();
         bool ok = false;
-        if (self != nullptr) ok = co_await op();
+        if (self != nullptr) {
+          ok = co_await op();
+        }
         {
           std::lock_guard<std::mutex> lock(waiter->mu);
           waiter->done = true;

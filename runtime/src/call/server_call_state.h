@@ -85,7 +85,7 @@ class CallState final : public ServerCall,
   // (runtime_error_ or a cancellation says which).
   Task<Raw> NextRaw(std::string_view* message);
   // Ends the call early with `reason` (deadline, client gone, shutdown): wakes every wait.
-  void CancelCall(Status reason);
+  void CancelCall(const Status& reason);
   // Adds ServerOptions::decorate_response's headers once; false if it threw.
   bool Decorate();
   Task<bool> PrepareStreamHead();

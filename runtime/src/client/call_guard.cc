@@ -16,8 +16,8 @@ Status CanceledStatus() { return Status(Code::kCanceled, "call was cancelled"); 
 
 Status CallGuard::Arm(const boost::asio::any_io_executor& executor,
                       std::optional<Clock::time_point> deadline,
-                      const std::shared_ptr<CancellationToken>& token, std::weak_ptr<void> owner,
-                      std::function<void()> on_fire) {
+                      const std::shared_ptr<CancellationToken>& token,
+                      const std::weak_ptr<void>& owner, std::function<void()> on_fire) {
   if (token && token->cancelled()) return CanceledStatus();
   if (deadline && Clock::now() >= *deadline) return DeadlineExceededStatus();
   armed_ = true;

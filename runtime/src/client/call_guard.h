@@ -19,7 +19,8 @@ namespace connectrpc::internal {
 class CallGuard {
  public:
   CallGuard() = default;
-  ~CallGuard() { Disarm(); }
+  // Only a failing timer cancel or mutex (a broken process) could throw from Disarm().
+  ~CallGuard() { Disarm(); }  // NOLINT(bugprone-exception-escape)
   CallGuard(const CallGuard&) = delete;
   CallGuard& operator=(const CallGuard&) = delete;
 
@@ -28,7 +29,7 @@ class CallGuard {
   // deadline has passed or the token is cancelled already.
   Status Arm(const boost::asio::any_io_executor& executor,
              std::optional<Clock::time_point> deadline,
-             const std::shared_ptr<CancellationToken>& token, std::weak_ptr<void> owner,
+             const std::shared_ptr<CancellationToken>& token, const std::weak_ptr<void>& owner,
              std::function<void()> on_fire);
   // Stops the timer and unsubscribes from the token. On the event loop.
   void Disarm();

@@ -108,8 +108,8 @@ Client::UnaryStarter Client::PrepareUnary(const MethodInfo& method,
   }
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
-  return [core = core_, method, headers = std::move(*headers), options, copy = std::move(copy),
-          response](internal::Completion<Status> done) mutable {
+  return [core = core_, method, headers = std::move(*headers), options = options,
+          copy = std::move(copy), response](internal::Completion<Status> done) mutable {
     internal::StartInterceptedUnary(std::move(core), method, std::move(headers), std::move(options),
                                     std::move(copy), response, std::move(done));
   };

@@ -9,7 +9,7 @@
 
 namespace connectrpc::internal {
 
-Result<std::shared_ptr<UnaryCall>> UnaryCall::Prepare(std::shared_ptr<ClientCore> core,
+Result<std::shared_ptr<UnaryCall>> UnaryCall::Prepare(const std::shared_ptr<ClientCore>& core,
                                                       const MethodInfo& method, Headers headers,
                                                       const CallOptions& options,
                                                       const google::protobuf::Message& request,

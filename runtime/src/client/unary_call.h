@@ -24,7 +24,7 @@ class UnaryCall : public std::enable_shared_from_this<UnaryCall> {
  public:
   // Serializes `request` and builds the request on the calling thread; `response` and
   // `options.response_metadata` must outlive the call.
-  static Result<std::shared_ptr<UnaryCall>> Prepare(std::shared_ptr<ClientCore> core,
+  static Result<std::shared_ptr<UnaryCall>> Prepare(const std::shared_ptr<ClientCore>& core,
                                                     const MethodInfo& method, Headers headers,
                                                     const CallOptions& options,
                                                     const google::protobuf::Message& request,

@@ -68,7 +68,7 @@ void StartInterceptedUnary(std::shared_ptr<ClientCore> core, const MethodInfo& m
   asio::co_spawn(executor,
                  RunChain(std::move(core), method, std::move(headers), std::move(options),
                           std::move(request), response),
-                 [done = std::move(done)](std::exception_ptr error, Status status) mutable {
+                 [done = std::move(done)](const std::exception_ptr& error, Status status) mutable {
                    if (error) {
                      try {
                        std::rethrow_exception(error);

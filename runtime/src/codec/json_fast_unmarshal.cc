@@ -110,6 +110,7 @@ std::optional<T> ToInteger(const json::value& value) {
       const double v = value.get_double();
       if (!std::isfinite(v) || std::trunc(v) != v) return std::nullopt;
       // kMax + 1 is a power of two, exact as a double; kMin is one too, or zero.
+      // NOLINTNEXTLINE(bugprone-integer-division): for kMax = 2^n - 1, kMax / 2 + 1 is 2^(n-1)
       const double upper = static_cast<double>(kMax / 2 + 1) * 2.0;
       if (v < static_cast<double>(kMin) || v >= upper) return std::nullopt;
       return static_cast<T>(v);

@@ -337,6 +337,7 @@ void Server::Impl::Shutdown(std::chrono::milliseconds grace) {
 
 Server::Server(ServerOptions options) : impl_(std::make_shared<Impl>(std::move(options))) {}
 
+// NOLINTNEXTLINE(bugprone-exception-escape): see server.h
 Server::~Server() { Shutdown(std::chrono::milliseconds(0)); }
 
 void Server::AddRoute(const MethodInfo& method, RouteHandler handler) {

@@ -285,7 +285,7 @@ class Http1Connection final : public Connection, public ServerExchange {
   static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
 
   template <typename... Args>
-  Http1Connection(ConnectionHost& host, Args&&... args)
+  explicit Http1Connection(ConnectionHost& host, Args&&... args)
       : host_(host), stream_(std::forward<Args>(args)...), executor_(stream_.get_executor()) {
     error_code ec;
     tcp::socket& socket = Socket();

@@ -24,7 +24,7 @@ inline constexpr std::string_view kXIdempotencyKeyHeader = "x-idempotency-key";
 inline constexpr size_t kMaxIdempotencyKeyLength = 128;
 
 // `base` with the idempotency key set (replacing any key already in its headers).
-connectrpc::CallOptions WithIdempotencyKey(std::string key, connectrpc::CallOptions base = {});
+connectrpc::CallOptions WithIdempotencyKey(std::string_view key, connectrpc::CallOptions base = {});
 
 // A random UUIDv4 ("1b4e28ba-2fa1-4d2e-883f-0016d3cca427"), from OpenSSL's RAND_bytes.
 std::string NewIdempotencyKey();

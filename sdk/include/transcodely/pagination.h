@@ -162,6 +162,7 @@ class AsyncPager {
   // Fetches the page at `cursor`, completing on the client's event loop.
   using AsyncFetchFunction = std::function<void(const std::string& cursor, PageCompletion done)>;
 
+  // NOLINTBEGIN(performance-unnecessary-value-param): sink parameters, moved below
   AsyncPager(boost::asio::any_io_executor executor, AsyncFetchFunction fetch,
              std::string first_cursor = {})
       : state_(std::make_shared<State>()) {
@@ -169,6 +170,7 @@ class AsyncPager {
     state_->fetch = std::move(fetch);
     state_->cursor = std::move(first_cursor);
   }
+  // NOLINTEND(performance-unnecessary-value-param)
 
   // Completion signature: void(std::optional<connectrpc::Result<Item>>).
   template <typename CompletionToken>
@@ -238,6 +240,7 @@ class AsyncPager {
 
 // Turns one List response into a page: the items of `items(response)` and `next`.
 template <typename Item, typename Response, typename Items>
+// NOLINTNEXTLINE(performance-unnecessary-value-param): `next` is moved into the page
 typename Pager<Item>::Page ToPage(Response& response, Items items, std::string next) {
   typename Pager<Item>::Page page;
   auto* repeated = items(response);

@@ -201,6 +201,7 @@ class AsyncWatchStream {
   using Element = std::optional<connectrpc::Result<Response>>;
 
   // `sleep` is a test hook called instead of waiting before a reconnection.
+  // NOLINTBEGIN(performance-unnecessary-value-param): sink parameters, moved below
   AsyncWatchStream(boost::asio::any_io_executor executor, OpenFunction open, WatchOptions options,
                    SleepFunction sleep = nullptr)
       : state_(std::make_shared<State>()) {
@@ -216,6 +217,7 @@ class AsyncWatchStream {
       state_->deadline = std::chrono::steady_clock::now() + *call_options.timeout;
     }
   }
+  // NOLINTEND(performance-unnecessary-value-param)
 
   // Completion signature: void(std::optional<connectrpc::Result<Response>>).
   template <typename CompletionToken>

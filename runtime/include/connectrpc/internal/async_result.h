@@ -32,7 +32,7 @@ auto InitiateAsync(const boost::asio::any_io_executor& io, CompletionToken&& tok
   return boost::asio::async_initiate<CompletionToken, void(T)>(
       [io](auto handler, auto&& starter) {
         auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, io));
-        std::move(starter)(
+        std::forward<decltype(starter)>(starter)(
             Completion<T>([handler = std::move(handler), work = std::move(work)](T value) mutable {
               auto executor = work.get_executor();
               boost::asio::dispatch(

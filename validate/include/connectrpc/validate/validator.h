@@ -44,6 +44,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -102,9 +103,9 @@ std::vector<std::string> CelRuleIds();
 bool HasCelRule(std::string_view id, const std::string* expression = nullptr);
 
 // Total CEL rule evaluations skipped (unknown id or id-less expression) since process start.
-long long SkippedCelRuleCount();
+int64_t SkippedCelRuleCount();
 // Total unsupported-rule evaluations skipped (CEL included) since process start.
-long long SkippedRuleCount();
+int64_t SkippedRuleCount();
 
 // Every unsupported rule reachable from `descriptor` (through message fields, repeated and map
 // values), as "<full field or message name>: <rule>", e.g.
