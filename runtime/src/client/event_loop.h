@@ -12,8 +12,9 @@ class ClientLoop {
  public:
   // Uses `executor` when it is set; otherwise starts an owned io_context and its thread.
   explicit ClientLoop(boost::asio::any_io_executor executor);
-  // Stops the owned thread once its pending work has run; from the loop thread itself it lets
-  // the thread finish on its own instead of joining it.
+  // Stops the owned thread once its pending work has run; from the loop thread itself, which
+  // cannot join itself, it hands the thread to a process-wide reaper that joins it once it has
+  // finished (at the latest when the process exits).
   ~ClientLoop();
   ClientLoop(const ClientLoop&) = delete;
   ClientLoop& operator=(const ClientLoop&) = delete;
