@@ -1,15 +1,19 @@
 // Numbers at the ends of their types reach the sandbox's arithmetic without overflowing it: a
 // job duration of INT64_MAX milliseconds (the simulation clamps it to 100 years), a heartbeat
 // interval of INT64_MAX milliseconds (Watch sleeps at most an hour at a time), and pagination
-// cursors, offsets and limits at the ends of int64 / int32 (refused naming the field, or served).
-// Requests go over binary protobuf, which carries any value.
+// cursors, offsets and limits at the ends of int64 / int32 (refused naming the field, or served),
+// and a JSON Timestamp whose UTC offset takes it past year 9999 (refused by the JSON dialect).
+// Requests go over binary protobuf, which carries any value, or as fixed JSON text.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <utility>
 
+#include "connectrpc/codec.h"
 #include "job_simulation.h"
 #include "sandbox_fixture.h"
 
@@ -127,6 +131,47 @@ TEST_F(PaginationLimitsTest, OffsetAndLimitAtTheEndsOfInt32) {
   const transcodely::v1::ErrorDetails details = Details(refused.status());
   ASSERT_GE(details.field_violations_size(), 1);
   EXPECT_EQ(details.field_violations(0).field(), "pagination.offset");
+}
+
+// Sends a fixed JSON body whatever the request (as a client of another language could), and
+// reads responses in the Transcodely dialect.
+class FixedJsonCodec final : public connectrpc::Codec {
+ public:
+  explicit FixedJsonCodec(std::string body) : body_(std::move(body)) {}
+  std::string_view name() const override { return "json"; }
+  connectrpc::Status Marshal(const google::protobuf::Message&, std::string* out) const override {
+    *out = body_;
+    return connectrpc::Status();
+  }
+  connectrpc::Status Unmarshal(std::string_view data,
+                               google::protobuf::Message* message) const override {
+    return transcodely::DialectCodec().Unmarshal(data, message);
+  }
+
+ private:
+  std::string body_;
+};
+
+class JsonTimestampRangeTest : public SandboxTest {};
+
+// 9999-12-31T23:30:00-01:00 is year 10000 in UTC: the JSON dialect refused nothing, and the
+// request reached the handler (whose range check is what stood between it and the conversion to
+// milliseconds). Now the body is refused while it is decoded, naming the field.
+TEST_F(JsonTimestampRangeTest, AnOffsetPastYear9999IsRefusedNamingTheField) {
+  const FixedJsonCodec codec(
+      R"({"name":"late","environment":"test","expires_at":"9999-12-31T23:30:00-01:00"})");
+  connectrpc::ClientOptions options;
+  options.codec = &codec;
+  options.default_timeout = std::chrono::milliseconds(10'000);
+  auto client = connectrpc::Client::Create(sandbox_->base_url(), options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  transcodely::v1::APIKeyServiceClient keys(*client);
+  auto created = keys.Create(transcodely::v1::CreateAPIKeyRequest(), As(test_key_));
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(created.status().message().find("expires_at: Timestamp out of range"),
+            std::string::npos)
+      << created.status().message();
 }
 
 }  // namespace
