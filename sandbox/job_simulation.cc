@@ -50,6 +50,22 @@ std::string OutputFileName(const transcodely::v1::OutputSpec& spec) {
   }
 }
 
+// A job's timeline (see job_simulation.h) from its start clamped to the RFC 3339 range and its
+// duration clamped to kMaxJobDurationMs, so that the sums and the progress products
+// ((t - processing_start) * 100, (p + 1) * span) stay far inside int64 for any t in that range.
+struct Timeline {
+  int64_t start = 0;
+  int64_t processing_start = 0;
+  int64_t done = 0;
+};
+
+Timeline TimelineOf(const JobRecord& job) {
+  const int64_t start =
+      ClampToTimestampMillis(job.delayed_start ? *job.confirmed_at_ms : job.created_at_ms);
+  const int64_t duration = std::clamp<int64_t>(job.duration_ms, 0, kMaxJobDurationMs);
+  return Timeline{start, start + duration / 5, start + duration};
+}
+
 }  // namespace
 
 bool IsTerminal(JobStatus status) {
@@ -60,16 +76,14 @@ bool IsTerminal(JobStatus status) {
 }
 
 JobState JobStateAt(const JobRecord& job, int64_t now_ms) {
-  int64_t t = job.canceled_at_ms ? std::min(now_ms, *job.canceled_at_ms) : now_ms;
+  const int64_t t =
+      ClampToTimestampMillis(job.canceled_at_ms ? std::min(now_ms, *job.canceled_at_ms) : now_ms);
   JobState state;
   if (job.delayed_start && !job.confirmed_at_ms) {
     state.status = transcodely::v1::JOB_STATUS_AWAITING_CONFIRMATION;
     state.updated_at_ms = job.created_at_ms;
   } else {
-    int64_t start = job.delayed_start ? *job.confirmed_at_ms : job.created_at_ms;
-    int64_t duration = std::max<int64_t>(job.duration_ms, 0);
-    int64_t processing_start = start + duration / 5;
-    int64_t done = start + duration;
+    const auto [start, processing_start, done] = TimelineOf(job);
     if (t >= done) {
       state.status = transcodely::v1::JOB_STATUS_COMPLETED;
       state.progress = 100;
@@ -101,10 +115,10 @@ std::optional<int64_t> NextStateChangeAt(const JobRecord& job, int64_t now_ms) {
   if (job.canceled_at_ms) return std::nullopt;
   if (job.delayed_start && !job.confirmed_at_ms) return std::nullopt;
   // The same timeline as JobStateAt.
-  int64_t start = job.delayed_start ? *job.confirmed_at_ms : job.created_at_ms;
-  int64_t duration = std::max<int64_t>(job.duration_ms, 0);
-  int64_t processing_start = start + duration / 5;
-  int64_t done = start + duration;
+  const Timeline timeline = TimelineOf(job);
+  const int64_t processing_start = timeline.processing_start;
+  const int64_t done = timeline.done;
+  now_ms = ClampToTimestampMillis(now_ms);
   if (now_ms >= done) return std::nullopt;
   if (now_ms < processing_start) return processing_start;
   // Progress p holds while (t - processing_start) * 100 / span == p; p + 1 begins at the first

@@ -16,6 +16,11 @@
 
 namespace sandbox {
 
+// The longest simulated duration: a record's duration is clamped to it (and its times to the
+// RFC 3339 range), so that no stored value, e.g. --job_duration_ms 9223372036854775807, makes the
+// timeline's arithmetic overflow. 100 years: longer than anyone waits for a sandbox job.
+inline constexpr int64_t kMaxJobDurationMs = 100LL * 365 * 24 * 3600 * 1000;
+
 struct JobState {
   transcodely::v1::JobStatus status = transcodely::v1::JOB_STATUS_PENDING;
   int32_t progress = 0;  // percent
@@ -40,8 +45,8 @@ bool IsTerminal(transcodely::v1::JobStatus status);
 transcodely::v1::Job BuildJob(const JobRecord& job, int64_t now_ms);
 // The same with `request` already parsed from `job.request`, for callers that build the view of
 // one job often (a watch).
-transcodely::v1::Job BuildJob(const JobRecord& job, const transcodely::v1::CreateJobRequest& request,
-                              int64_t now_ms);
+transcodely::v1::Job BuildJob(const JobRecord& job,
+                              const transcodely::v1::CreateJobRequest& request, int64_t now_ms);
 
 }  // namespace sandbox
 

@@ -49,6 +49,11 @@ JobChangeHub::Listener WakeOnChange(const std::shared_ptr<Wakeup>& wakeup,
   };
 }
 
+// The longest sleep between two checks. An absurd heartbeat interval or a far state change
+// (--heartbeat_interval_ms 9223372036854775807) would otherwise overflow the wake-up arithmetic
+// and the timer's nanoseconds; waking early only means checking again.
+constexpr int64_t kMaxSleepMillis = 3'600'000;
+
 // The spacing of checks: job_duration / 20, within [50 ms, 250 ms].
 int64_t TickMillis(std::chrono::milliseconds job_duration) {
   return std::clamp<int64_t>(job_duration.count() / 20, 50, 250);
@@ -125,13 +130,13 @@ connectrpc::Task<Status> JobWatchHandler::Watch(
     }
     if (!wakeup->changed) {
       // Sleep until the next event that time alone can bring, or until the job changes.
-      int64_t due = last_sent + heartbeat;
+      int64_t due = std::min(SaturatingAdd(last_sent, heartbeat), checked + kMaxSleepMillis);
       if (std::optional<int64_t> change = NextStateChangeAt(record, checked)) {
         due = std::min(due, *change);
       }
       const int64_t wake_at = NextCheck(origin, tick, checked, due);
-      wakeup->timer.expires_after(
-          std::chrono::milliseconds(std::max<int64_t>(wake_at - NowMillis(), 0)));
+      wakeup->timer.expires_after(std::chrono::milliseconds(
+          std::clamp<int64_t>(wake_at - NowMillis(), 0, kMaxSleepMillis)));
       const bool live = co_await context.AsyncWait(wakeup->timer);
       if (!live) co_return context.CancelledStatus();
     }

@@ -22,6 +22,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "job_simulation.h"
 #include "sandbox_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:8080",
@@ -145,6 +146,11 @@ int main(int argc, char** argv) {
   if (duration_ms < 0) {
     std::cerr << "transcodely-sandbox: --job_duration_ms " << duration_ms
               << ": must not be negative\n";
+    return 2;
+  }
+  if (duration_ms > sandbox::kMaxJobDurationMs) {
+    std::cerr << "transcodely-sandbox: --job_duration_ms " << duration_ms << ": must be at most "
+              << sandbox::kMaxJobDurationMs << " (100 years)\n";
     return 2;
   }
 

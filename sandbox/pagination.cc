@@ -31,7 +31,14 @@ connectrpc::Result<PageWindow> Paginate(const std::vector<int64_t>& seqs,
   if (!request.cursor().empty()) {
     int64_t after = 0;
     if (!DecodeCursor(request.cursor(), &after)) {
-      return InvalidArgument("invalid_cursor", "invalid pagination cursor");
+      // Also a cursor whose number does not fit int64 (from_chars refuses it, nothing wraps).
+      transcodely::v1::FieldViolation violation;
+      violation.set_field("pagination.cursor");
+      violation.set_description("pagination.cursor must be a next_cursor this server returned");
+      return MakeError(connectrpc::Code::kInvalidArgument, "invalid_cursor",
+                       "invalid pagination cursor: pagination.cursor must be a next_cursor this "
+                       "server returned",
+                       {violation});
     }
     window.begin = static_cast<size_t>(
         std::find_if(seqs.begin(), seqs.end(), [after](int64_t seq) { return seq < after; }) -

@@ -110,6 +110,8 @@ class Store {
  private:
   explicit Store(sqlite3* db) : db_(db) {}
   connectrpc::Status Exec(const char* sql);
+  // Write-ahead log, synchronous=FULL: a commit that returned survives power loss (see store.cc).
+  connectrpc::Status UseDurableJournal();
   connectrpc::Status InsertApiKeyLocked(const ApiKeyRecord& key);
   connectrpc::Result<std::optional<ApiKeyRecord>> GetApiKeyLocked(std::string_view id);
   connectrpc::Result<std::optional<JobRecord>> GetJobLocked(std::string_view id);

@@ -7,10 +7,28 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 
 #include "timestamp_range.h"
 
 namespace sandbox {
+
+// The milliseconds of the RFC 3339 range (see timestamp_range.h).
+inline constexpr int64_t kMinTimestampMillis = kMinTimestampSeconds * 1000;
+inline constexpr int64_t kMaxTimestampMillis = kMaxTimestampSeconds * 1000 + 999;
+
+// `ms` clamped to the RFC 3339 range: a time read back from the data file, whatever it holds,
+// leaves room for the arithmetic of the job simulation.
+inline int64_t ClampToTimestampMillis(int64_t ms) {
+  return std::clamp(ms, kMinTimestampMillis, kMaxTimestampMillis);
+}
+
+// a + b, saturated at the ends of int64 instead of overflowing.
+inline int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+}
 
 inline int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -7,10 +7,12 @@
 // Unmarshal: Boost.JSON parse, then enum strings are expanded to canonical names (unknown strings
 // and `null`s are removed so the field stays unset), then JsonStringToMessage with unknown fields
 // ignored.
+// Both refuse a Timestamp outside the RFC 3339 range, naming its field.
 #include "transcodely/json_dialect.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/reflection.h>
 #include <google/protobuf/stubs/stringpiece.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -278,6 +280,101 @@ bool ExpandMessage(const Descriptor& type, json::object* object) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Timestamps outside RFC 3339. protobuf's printer refuses them without the field's path (and logs
+// warnings); its parser accepts a time whose UTC offset moves it past year 9999 or before year 1
+// ("9999-12-31T23:30:00-01:00"). Both directions check every Timestamp first, by reflection.
+
+constexpr int64_t kMinTimestampSeconds = -62'135'596'800;  // 0001-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;  // 9999-12-31T23:59:59Z
+constexpr int32_t kMaxTimestampNanos = 999'999'999;
+
+// The text of a map entry's key, as it appears in a path: "["k"]", "[7]", "[true]".
+std::string MapKeyPath(const google::protobuf::Message& entry) {
+  const FieldDescriptor& key = *entry.GetDescriptor()->map_key();
+  const google::protobuf::Reflection& r = *entry.GetReflection();
+  switch (key.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string out = "[";
+      connectrpc::protocol::AppendJsonString(r.GetString(entry, &key), &out);
+      return out + "]";
+    }
+    case FieldDescriptor::CPPTYPE_INT32:
+      return "[" + std::to_string(r.GetInt32(entry, &key)) + "]";
+    case FieldDescriptor::CPPTYPE_INT64:
+      return "[" + std::to_string(r.GetInt64(entry, &key)) + "]";
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return "[" + std::to_string(r.GetUInt32(entry, &key)) + "]";
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return "[" + std::to_string(r.GetUInt64(entry, &key)) + "]";
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return r.GetBool(entry, &key) ? "[true]" : "[false]";
+    default:
+      return "[?]";
+  }
+}
+
+// Whether `message` (a Timestamp) is in range; if not, says in *problem what it holds.
+bool TimestampInRange(const google::protobuf::Message& message, std::string* problem) {
+  const Descriptor& type = *message.GetDescriptor();
+  const google::protobuf::Reflection& r = *message.GetReflection();
+  const FieldDescriptor* seconds_field = type.FindFieldByNumber(1);
+  const FieldDescriptor* nanos_field = type.FindFieldByNumber(2);
+  if (seconds_field == nullptr || nanos_field == nullptr) return true;
+  const int64_t seconds = r.GetInt64(message, seconds_field);
+  const int32_t nanos = r.GetInt32(message, nanos_field);
+  if (seconds >= kMinTimestampSeconds && seconds <= kMaxTimestampSeconds && nanos >= 0 &&
+      nanos <= kMaxTimestampNanos) {
+    return true;
+  }
+  *problem = "Timestamp out of range (seconds " + std::to_string(seconds) + ", nanos " +
+             std::to_string(nanos) +
+             "): want 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, nanos in [0, "
+             "999999999]";
+  return false;
+}
+
+// Finds the first Timestamp in `message` (itself included) outside the range; says in *problem
+// where (proto field names: "inner.created_at", "times[2]", "by_key["k"]") and what it holds.
+// Any is not looked into: its JSON needs a type resolver, and protobuf's printer checks it.
+bool FindTimestampOutOfRange(const google::protobuf::Message& message, const std::string& path,
+                             std::string* problem) {
+  const Descriptor& type = *message.GetDescriptor();
+  if (type.well_known_type() == Descriptor::WELLKNOWNTYPE_TIMESTAMP) {
+    if (TimestampInRange(message, problem)) return false;
+    if (!path.empty()) *problem = path + ": " + *problem;
+    return true;
+  }
+  const google::protobuf::Reflection& r = *message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r.ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const std::string field_path = path.empty() ? field->name() : path + "." + field->name();
+    if (field->is_map()) {
+      const FieldDescriptor& value = MapValue(*field);
+      if (value.cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+      for (int i = 0; i < r.FieldSize(message, field); ++i) {
+        const google::protobuf::Message& entry = r.GetRepeatedMessage(message, field, i);
+        if (FindTimestampOutOfRange(entry.GetReflection()->GetMessage(entry, &value),
+                                    field_path + MapKeyPath(entry), problem)) {
+          return true;
+        }
+      }
+    } else if (field->is_repeated()) {
+      for (int i = 0; i < r.FieldSize(message, field); ++i) {
+        if (FindTimestampOutOfRange(r.GetRepeatedMessage(message, field, i),
+                                    field_path + "[" + std::to_string(i) + "]", problem)) {
+          return true;
+        }
+      }
+    } else if (FindTimestampOutOfRange(r.GetMessage(message, field), field_path, problem)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 class DialectCodecImpl final : public connectrpc::Codec {
  public:
@@ -286,6 +383,11 @@ class DialectCodecImpl final : public connectrpc::Codec {
   connectrpc::Status Marshal(const google::protobuf::Message& message,
                              std::string* out) const override {
     out->clear();
+    if (std::string problem; FindTimestampOutOfRange(message, "", &problem)) {
+      return connectrpc::Status(
+          connectrpc::Code::kInternal,
+          "marshal " + message.GetDescriptor()->full_name() + " to JSON: " + problem);
+    }
     google::protobuf::util::JsonPrintOptions options;
     options.preserve_proto_field_names = true;
     options.always_print_primitive_fields = true;
@@ -359,6 +461,11 @@ class DialectCodecImpl final : public connectrpc::Codec {
       return connectrpc::Status(
           connectrpc::Code::kInvalidArgument,
           "unmarshal into " + type.full_name() + " from JSON: " + status.message().ToString());
+    }
+    if (std::string problem; FindTimestampOutOfRange(*message, "", &problem)) {
+      message->Clear();
+      return connectrpc::Status(connectrpc::Code::kInvalidArgument,
+                                "unmarshal into " + type.full_name() + " from JSON: " + problem);
     }
     return connectrpc::Status();
   }

@@ -1,13 +1,16 @@
 // The built transcodely-sandbox binary as a child process: started with arguments, its first
-// stdout line read, stopped with SIGTERM.
+// stdout line read (within a time limit), stopped with SIGTERM or killed with SIGKILL.
 #ifndef TESTS_SANDBOX_SANDBOX_PROCESS_H_
 #define TESTS_SANDBOX_SANDBOX_PROCESS_H_
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,8 +21,10 @@ struct Process {
   std::string first_line;
 };
 
-// Starts the binary with `args` and reads its first stdout line.
-inline Process Launch(const std::vector<std::string>& args) {
+// Starts the binary with `args` and reads its first stdout line, waiting at most `timeout` for
+// it: a child that prints nothing in time is killed and reaped, and pid is -1.
+inline Process Launch(const std::vector<std::string>& args,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   int fds[2];
   if (pipe(fds) != 0) return {};
   pid_t pid = fork();
@@ -39,9 +44,30 @@ inline Process Launch(const std::vector<std::string>& args) {
   close(fds[1]);
   Process process;
   process.pid = pid;
-  char c;
-  while (read(fds[0], &c, 1) == 1 && c != '\n') process.first_line.push_back(c);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool complete = false;
+  while (!complete) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd readable{fds[0], POLLIN, 0};
+    const int ready = poll(&readable, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    char c;
+    if (read(fds[0], &c, 1) != 1) break;
+    if (c == '\n') {
+      complete = true;
+    } else {
+      process.first_line.push_back(c);
+    }
+  }
   close(fds[0]);
+  if (!complete && pid > 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    process.pid = -1;
+  }
   return process;
 }
 
@@ -85,10 +111,18 @@ inline Exited RunToExit(const std::vector<std::string>& args) {
 
 // Sends SIGTERM and returns the exit status (-1 if it did not exit normally).
 inline int Stop(const Process& process) {
+  if (process.pid <= 0) return -1;  // kill(-1, ...) would signal every process we may signal
   kill(process.pid, SIGTERM);
   int status = 0;
   waitpid(process.pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Sends SIGKILL (no shutdown, no flush: as a crash) and reaps the process.
+inline void Kill(const Process& process) {
+  if (process.pid <= 0) return;
+  kill(process.pid, SIGKILL);
+  waitpid(process.pid, nullptr, 0);
 }
 
 }  // namespace sandbox::testing

@@ -110,12 +110,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "/nonexistent-sandbox-dir does not exist"}),
     BadFlagName);
 
-INSTANTIATE_TEST_SUITE_P(Numbers, SandboxBadFlagTest,
-                         ::testing::Values(BadFlag{
-                             "NegativeJobDuration",
-                             {"--listen=127.0.0.1:0", "--data=:memory:", "--job_duration_ms=-5"},
-                             "transcodely-sandbox: --job_duration_ms -5: must not be negative"}),
-                         BadFlagName);
+INSTANTIATE_TEST_SUITE_P(
+    Numbers, SandboxBadFlagTest,
+    ::testing::Values(BadFlag{"NegativeJobDuration",
+                              {"--listen=127.0.0.1:0", "--data=:memory:", "--job_duration_ms=-5"},
+                              "transcodely-sandbox: --job_duration_ms -5: must not be "
+                              "negative"},
+                      BadFlag{"JobDurationAbove100Years",
+                              {"--listen=127.0.0.1:0",
+                               "--data=:memory:", "--job_duration_ms=9223372036854775807"},
+                              "transcodely-sandbox: --job_duration_ms 9223372036854775807: "
+                              "must be at most 3153600000000 (100 years)"}),
+    BadFlagName);
 
 }  // namespace
 }  // namespace sandbox::testing

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "job_change_hub.h"
 #include "job_simulation.h"
 #include "keyed_limit.h"
+#include "time_util.h"
 
 namespace sandbox::testing {
 namespace {
@@ -50,6 +52,58 @@ TEST(NextStateChangeAtTest, FollowsTheTimeline) {
   ExpectExactChanges(job, 10'000, 10'010);
   job.duration_ms = 0;
   ExpectExactChanges(job, 10'000, 10'010);
+}
+
+// Stored values at the ends of int64 (a --job_duration_ms of INT64_MAX, a damaged data file):
+// the timeline is clamped (duration to kMaxJobDurationMs, times to the RFC 3339 range) instead
+// of wrapping around.
+TEST(JobSimulationLimitsTest, Int64MaxDurationDoesNotWrap) {
+  JobRecord job;
+  job.created_at_ms = 1'700'000'000'000;
+  job.duration_ms = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(JobStateAt(job, job.created_at_ms + 1).status, transcodely::v1::JOB_STATUS_PENDING);
+  EXPECT_EQ(NextStateChangeAt(job, job.created_at_ms), job.created_at_ms + kMaxJobDurationMs / 5);
+  const int64_t halfway = job.created_at_ms + kMaxJobDurationMs / 5 + kMaxJobDurationMs * 2 / 5;
+  const JobState processing = JobStateAt(job, halfway);
+  EXPECT_EQ(processing.status, transcodely::v1::JOB_STATUS_PROCESSING);
+  EXPECT_EQ(processing.progress, 50);
+  std::optional<int64_t> next = NextStateChangeAt(job, halfway);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_GT(*next, halfway);
+  EXPECT_EQ(JobStateAt(job, job.created_at_ms + kMaxJobDurationMs).status,
+            transcodely::v1::JOB_STATUS_COMPLETED);
+}
+
+TEST(JobSimulationLimitsTest, TimesAtTheEndsOfInt64DoNotWrap) {
+  JobRecord job;
+  job.created_at_ms = std::numeric_limits<int64_t>::max();
+  job.duration_ms = 1'000;
+  const int64_t now = 1'700'000'000'000;
+  // The start clamps to 9999-12-31T23:59:59.999Z, still in the future.
+  EXPECT_EQ(JobStateAt(job, now).status, transcodely::v1::JOB_STATUS_PENDING);
+  std::optional<int64_t> next = NextStateChangeAt(job, now);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_GT(*next, now);
+
+  job.created_at_ms = now;
+  job.delayed_start = true;
+  job.confirmed_at_ms = std::numeric_limits<int64_t>::min();  // clamps to 0001-01-01
+  const JobState done = JobStateAt(job, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(done.status, transcodely::v1::JOB_STATUS_COMPLETED);
+  ASSERT_TRUE(done.completed_at_ms.has_value());
+  EXPECT_LT(*done.completed_at_ms, now);
+  EXPECT_EQ(NextStateChangeAt(job, std::numeric_limits<int64_t>::min()),
+            std::optional<int64_t>(*done.started_at_ms));
+}
+
+TEST(SaturatingAddTest, SaturatesAtTheEndsOfInt64) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  EXPECT_EQ(SaturatingAdd(1, 2), 3);
+  EXPECT_EQ(SaturatingAdd(kMax, 1), kMax);
+  EXPECT_EQ(SaturatingAdd(1'700'000'000'000, kMax), kMax);
+  EXPECT_EQ(SaturatingAdd(kMin, -1), kMin);
+  EXPECT_EQ(SaturatingAdd(kMax, kMin), -1);
 }
 
 TEST(NextStateChangeAtTest, WaitsForConfirmationAndStopsAtCancellation) {

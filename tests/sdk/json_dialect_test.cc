@@ -1,11 +1,13 @@
 // The Transcodely JSON dialect codec against the dialecttest.v1 test messages.
 #include "transcodely/json_dialect.h"
 
+#include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -474,6 +476,141 @@ TEST(DialectDecodeTest, Errors) {
   EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
   status = Codec().Unmarshal(R"({"status":true})", &sample);
   EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999999Z.
+
+constexpr int64_t kFirstSecond = -62'135'596'800;  // 0001-01-01T00:00:00Z
+constexpr int64_t kLastSecond = 253'402'300'799;   // 9999-12-31T23:59:59Z
+
+// The status of unmarshalling `text` into a Sample, which is left empty on failure.
+connectrpc::Status DecodeStatus(std::string_view text) {
+  Sample sample;
+  sample.set_id("stale");
+  connectrpc::Status status = Codec().Unmarshal(text, &sample);
+  if (!status.ok()) {
+    EXPECT_EQ(sample.ByteSizeLong(), 0u) << sample.ShortDebugString();
+  }
+  return status;
+}
+
+TEST(DialectTimestampRangeTest, DecodeAcceptsTheEndsOfTheRange) {
+  Sample sample = Decode(R"({"created_at":"0001-01-01T00:00:00Z",)"
+                         R"("times":["9999-12-31T23:59:59.999999999Z"]})");
+  EXPECT_EQ(sample.created_at().seconds(), kFirstSecond);
+  ASSERT_EQ(sample.times_size(), 1);
+  EXPECT_EQ(sample.times(0).seconds(), kLastSecond);
+  EXPECT_EQ(sample.times(0).nanos(), 999'999'999);
+  // An offset that stays inside the range.
+  EXPECT_EQ(Decode(R"({"created_at":"9999-12-31T22:59:59-01:00"})").created_at().seconds(),
+            kLastSecond);
+}
+
+TEST(DialectTimestampRangeTest, DecodeRefusesAnOffsetPastTheRangeNamingTheField) {
+  // Years 0001 and 9999 written with an offset that moves the instant outside the range.
+  connectrpc::Status status = DecodeStatus(R"({"created_at":"9999-12-31T23:30:00-01:00"})");
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_EQ(status.message().rfind(
+                "unmarshal into dialecttest.v1.Sample from JSON: created_at: Timestamp out of "
+                "range (seconds 253402302600, nanos 0)",
+                0),
+            0u)
+      << status.message();
+
+  status = DecodeStatus(R"({"inner":{"at":"0001-01-01T00:00:00+00:01"}})");
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("from JSON: inner.at: Timestamp out of range"), std::string::npos)
+      << status.message();
+
+  status = DecodeStatus(R"({"times":["2024-05-24T10:55:00Z","0001-01-01T00:00:00+01:00"]})");
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("from JSON: times[1]: Timestamp out of range"), std::string::npos)
+      << status.message();
+
+  status = DecodeStatus(R"({"time_by_key":{"due":"9999-12-31T23:59:59-00:01"}})");
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find(R"(from JSON: time_by_key["due"]: Timestamp out of range)"),
+            std::string::npos)
+      << status.message();
+
+  google::protobuf::Timestamp top;
+  status = Codec().Unmarshal(R"("9999-12-31T23:59:59-01:00")", &top);
+  EXPECT_EQ(status.code(), connectrpc::Code::kInvalidArgument);
+  EXPECT_EQ(status.message().rfind(
+                "unmarshal into google.protobuf.Timestamp from JSON: Timestamp out of range", 0),
+            0u)
+      << status.message();
+}
+
+TEST(DialectTimestampRangeTest, DecodeRefusesYearsOutsideTheRange) {
+  EXPECT_EQ(DecodeStatus(R"({"created_at":"0000-12-31T23:59:59Z"})").code(),
+            connectrpc::Code::kInvalidArgument);
+  EXPECT_EQ(DecodeStatus(R"({"created_at":"10000-01-01T00:00:00Z"})").code(),
+            connectrpc::Code::kInvalidArgument);
+}
+
+TEST(DialectTimestampRangeTest, EncodeAcceptsTheEndsOfTheRange) {
+  Sample sample;
+  sample.mutable_created_at()->set_seconds(kFirstSecond);
+  sample.add_times()->set_seconds(kLastSecond);
+  sample.mutable_times(0)->set_nanos(999'999'999);
+  json::object object = EncodeToObject(sample);
+  EXPECT_EQ(object.at("created_at"), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(object.at("times").at(0), "9999-12-31T23:59:59.999999999Z");
+}
+
+// Marshals `message`, which must fail; returns the message of the failure.
+std::string EncodeError(const google::protobuf::Message& message) {
+  std::string out = "left over";
+  const connectrpc::Status status = Codec().Marshal(message, &out);
+  EXPECT_EQ(status.code(), connectrpc::Code::kInternal) << status.ToString();
+  EXPECT_EQ(out, "");
+  return status.message();
+}
+
+TEST(DialectTimestampRangeTest, EncodeRefusesOutOfRangeNamingTheField) {
+  Sample sample;
+  sample.mutable_created_at()->set_seconds(kLastSecond + 1);
+  EXPECT_EQ(EncodeError(sample),
+            "marshal dialecttest.v1.Sample to JSON: created_at: Timestamp out of range (seconds "
+            "253402300800, nanos 0): want 0001-01-01T00:00:00Z to "
+            "9999-12-31T23:59:59.999999999Z, nanos in [0, 999999999]");
+
+  sample.Clear();
+  sample.mutable_created_at()->set_seconds(kFirstSecond - 1);
+  EXPECT_NE(EncodeError(sample).find("to JSON: created_at: Timestamp out of range (seconds "
+                                     "-62135596801, nanos 0)"),
+            std::string::npos);
+
+  sample.Clear();
+  sample.add_times()->set_seconds(0);
+  sample.add_times()->set_nanos(-1);
+  EXPECT_NE(EncodeError(sample).find("to JSON: times[1]: Timestamp out of range (seconds 0, "
+                                     "nanos -1)"),
+            std::string::npos);
+
+  sample.Clear();
+  sample.mutable_optional_inner()->mutable_at()->set_nanos(1'000'000'000);
+  EXPECT_NE(EncodeError(sample).find("to JSON: optional_inner.at: Timestamp out of range"),
+            std::string::npos);
+
+  sample.Clear();
+  (*sample.mutable_inner_by_key())["x\"y"].mutable_at()->set_seconds(INT64_MIN);
+  EXPECT_NE(EncodeError(sample).find(R"(to JSON: inner_by_key["x\"y"].at: Timestamp out of range)"),
+            std::string::npos);
+
+  sample.Clear();
+  sample.add_inners();
+  sample.add_inners()->mutable_at()->set_seconds(INT64_MAX);
+  EXPECT_NE(EncodeError(sample).find("to JSON: inners[1].at: Timestamp out of range"),
+            std::string::npos);
+
+  google::protobuf::Timestamp top;
+  top.set_seconds(kLastSecond + 1);
+  EXPECT_EQ(EncodeError(top).rfind(
+                "marshal google.protobuf.Timestamp to JSON: Timestamp out of range", 0),
+            0u);
 }
 
 TEST(DialectDecodeTest, DeepNestingIsAnErrorNotACrash) {
