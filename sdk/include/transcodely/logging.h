@@ -1,8 +1,8 @@
 // The SDK's optional log: ClientOptions::logger receives one line per attempt of a unary call
-// (kInfo: procedure, attempt number, status code, duration, request id, the retry delay when it
-// retries), and at kDebug also the request headers of every attempt and stream. Secrets never
-// reach it: header values go through RedactHeaderValue and messages through RedactSecrets
-// (redact.h).
+// (kInfo: procedure, attempt number, status code, duration, the request id and message of a
+// failed attempt, the retry delay when it retries), and at kDebug also the request headers of
+// every attempt and stream (each Watch connection included). Secrets never reach it: header
+// values go through RedactHeaderValue and messages through RedactSecrets (redact.h).
 //
 //   options.logger = [](transcodely::LogLevel level, std::string_view line) {
 //     std::clog << transcodely::LogLevelName(level) << " " << line << "\n";
