@@ -5,7 +5,7 @@
 // Prints one JSON line to stdout once it serves:
 //   {"listen":"http://127.0.0.1:8080","live_key":"ak_live_…","test_key":"ak_test_…"}
 // (the keys only on the first start of a data file, else null). Logs go to stderr. Runs until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM. --verbose adds one line per RPC to stderr, secrets redacted (request_log.h).
 #include <signal.h>
 
 #include <charconv>
@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ ABSL_FLAG(std::string, data, "transcodely-sandbox.db",
 ABSL_FLAG(int64_t, job_duration_ms, 4000, "simulated processing time of a job, in milliseconds");
 ABSL_FLAG(int64_t, heartbeat_interval_ms, 1000,
           "Watch sends a heartbeat after this many milliseconds without other events");
+ABSL_FLAG(bool, verbose, false,
+          "log one line per RPC to stderr: procedure, peer, status code, duration, request "
+          "headers and the error message sent, with API keys, Authorization values and webhook "
+          "secrets redacted");
 ABSL_FLAG(int32_t, max_watches_per_key, 1000,
           "Watch streams one API key may have open at once; 0: no limit");
 
@@ -116,7 +121,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "A local Transcodely-compatible API server.\n\n"
       "  transcodely-sandbox [--listen HOST:PORT] [--data FILE] [--job_duration_ms N]\n"
-      "                      [--heartbeat_interval_ms N] [--max_watches_per_key N]");
+      "                      [--heartbeat_interval_ms N] [--max_watches_per_key N] [--verbose]");
   // --help lists this program's flags (by default Abseil matches flags defined in a file named
   // after the program, and would list none).
   absl::FlagsUsageConfig usage_config;
@@ -181,6 +186,15 @@ int main(int argc, char** argv) {
   options.job_duration = std::chrono::milliseconds(duration_ms);
   options.heartbeat_interval = std::chrono::milliseconds(heartbeat_ms);
   options.max_watches_per_key = max_watches_per_key;
+  if (absl::GetFlag(FLAGS_verbose)) {
+    // One write per line, under a lock, so that lines of concurrent calls never interleave.
+    options.request_log = [](std::string_view line) {
+      static std::mutex mutex;
+      std::string text = std::string(line) + "\n";
+      std::lock_guard<std::mutex> lock(mutex);
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    };
+  }
   auto sandbox = sandbox::Sandbox::Start(options);
   if (!sandbox.ok()) {
     std::cerr << "transcodely-sandbox: cannot start (--listen " << listen_text << ", --data "

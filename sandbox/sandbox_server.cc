@@ -1,5 +1,8 @@
 #include "sandbox_server.h"
 
+#include <iostream>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "job_watch.h"
 #include "time_util.h"
 #include "transcodely/json_dialect.h"
+#include "transcodely/redact.h"
 #include "unimplemented_services.h"
 
 namespace sandbox {
@@ -47,11 +51,25 @@ connectrpc::Result<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxOptions
   connectrpc::ServerOptions server_options;
   server_options.handler_threads = options.handler_threads;
   server_options.codecs.push_back(&transcodely::DialectCodec());
+  // The request log first: it must see how authentication ended too.
+  if (options.request_log) {
+    server_options.interceptors.push_back(
+        std::make_shared<RequestLogInterceptor>(options.request_log));
+  }
   server_options.interceptors.push_back(std::make_shared<AuthInterceptor>(sandbox->store_));
   server_options.interceptors.push_back(std::make_shared<UnimplementedMessageInterceptor>());
   server_options.decorate_response = [](const connectrpc::Headers&,
                                         connectrpc::Headers& response_headers) {
     response_headers.Set("x-request-id", NewRequestId());
+  };
+  // A handler exception's text could quote a request; redact it like every other log line.
+  server_options.error_log = [sink = options.error_log](std::string_view message) {
+    std::string line = "transcodely-sandbox: " + transcodely::RedactSecrets(message);
+    if (sink) {
+      sink(line);
+    } else {
+      std::cerr << line + "\n";
+    }
   };
   sandbox->server_ = std::make_unique<connectrpc::Server>(std::move(server_options));
   connectrpc::Server& server = *sandbox->server_;

@@ -12,6 +12,7 @@
 
 #include "connectrpc/result.h"
 #include "connectrpc/server.h"
+#include "request_log.h"
 #include "store.h"
 
 namespace sandbox {
@@ -27,6 +28,11 @@ struct SandboxOptions {
   int handler_threads = 8;
   // Watch streams one API key may have open at once (JobServiceOptions::max_watches_per_key).
   int max_watches_per_key = 1000;
+  // Receives one line per RPC (request_log.h), secrets redacted; null: no request log.
+  LogLineSink request_log;
+  // Where server-side problems go (connectrpc::ServerOptions::error_log), after redaction;
+  // null: standard error.
+  LogLineSink error_log;
 };
 
 // The secrets of the keys minted on the first start of a data file.

@@ -63,6 +63,8 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
   RetryPolicy retry;
   retry.max_retries = options.max_retries;
   retry.sleep = options.sleep;
+  LogSink log{options.logger, options.log_level};
+  retry.log = log;
 
   // Headers first (outermost), then the idempotency key, then the retry loop, so every attempt
   // of a call carries the same key.
@@ -71,6 +73,10 @@ connectrpc::Result<Client> Client::Create(ClientOptions options) {
       std::make_shared<IdempotencyInterceptor>(options.auto_idempotency),
       std::make_shared<RetryInterceptor>(std::move(retry)),
   };
+  // Innermost, so that it sees every attempt's headers as sent.
+  if (log.Enabled(LogLevel::kDebug)) {
+    interceptors.push_back(std::make_shared<RequestHeaderLogInterceptor>(log));
+  }
 
   connectrpc::ClientOptions connect;
   connect.codec = &DialectCodec();

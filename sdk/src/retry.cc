@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <random>
 #include <thread>
 #include <utility>
@@ -49,18 +50,34 @@ boost::asio::awaitable<connectrpc::Status> RetryInterceptor::InterceptUnary(
   // A mutation without an idempotency key might be applied twice: never retry it.
   const bool may_retry =
       !IsMutatingMethod(info.method) || info.request_headers.Contains(kIdempotencyKeyHeader);
+  const bool logging = policy_.log.Enabled(LogLevel::kInfo);
   for (int retries = 0;; ++retries) {
+    // No clock reads either without a logger.
+    const auto started =
+        logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     connectrpc::Status status = co_await next(info, request, response);
-    if (status.ok() || !may_retry || retries >= policy_.max_retries ||
-        !IsRetryableCode(status.code())) {
-      co_return status;
-    }
-    std::chrono::milliseconds delay = BackoffDelay(retries + 1, UniformRandom());
-    if (status.code() == connectrpc::Code::kResourceExhausted) {
-      if (auto retry_after = ParseRetryAfter(status.metadata())) {
-        delay = std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after);
+    const bool last = status.ok() || !may_retry || retries >= policy_.max_retries ||
+                      !IsRetryableCode(status.code());
+    std::chrono::milliseconds delay{0};
+    if (!last) {
+      delay = BackoffDelay(retries + 1, UniformRandom());
+      if (status.code() == connectrpc::Code::kResourceExhausted) {
+        if (auto retry_after = ParseRetryAfter(status.metadata())) {
+          delay = std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after);
+        }
       }
     }
+    if (logging) {
+      AttemptReport report;
+      report.method = &info.method;
+      report.attempt = retries + 1;
+      report.status = &status;
+      report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      if (!last) report.retry_delay = delay;
+      policy_.log.Log(LogLevel::kInfo, FormatAttempt(report));
+    }
+    if (last) co_return status;
     if (policy_.sleep) {
       policy_.sleep(delay);  // a test hook: it records, it does not sleep
       continue;

@@ -126,7 +126,7 @@ class SandboxDurabilityTest : public ::testing::Test {
 
   Process Start() {
     return Launch({"--listen=127.0.0.1:0", "--data=" + data_, "--job_duration_ms=600000"},
-                  std::chrono::seconds(30));
+                  /*stderr_path=*/"", std::chrono::seconds(30));
   }
 
   std::filesystem::path dir_;

@@ -1,5 +1,6 @@
 // The built transcodely-sandbox binary as a child process: started with arguments, its first
-// stdout line read (within a time limit), stopped with SIGTERM or killed with SIGKILL.
+// stdout line read (within a time limit; its stderr optionally kept in a file), stopped with
+// SIGTERM or killed with SIGKILL.
 #ifndef TESTS_SANDBOX_SANDBOX_PROCESS_H_
 #define TESTS_SANDBOX_SANDBOX_PROCESS_H_
 
@@ -22,14 +23,21 @@ struct Process {
 };
 
 // Starts the binary with `args` and reads its first stdout line, waiting at most `timeout` for
-// it: a child that prints nothing in time is killed and reaped, and pid is -1.
-inline Process Launch(const std::vector<std::string>& args,
+// it: a child that prints nothing in time is killed and reaped, and pid is -1. With
+// `stderr_path`, the child's stderr goes to that file (truncated) instead of the test's.
+inline Process Launch(const std::vector<std::string>& args, const std::string& stderr_path = "",
                       std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   int fds[2];
   if (pipe(fds) != 0) return {};
   pid_t pid = fork();
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
+    if (!stderr_path.empty()) {
+      int err_fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err_fd < 0) _exit(126);
+      dup2(err_fd, STDERR_FILENO);
+      close(err_fd);
+    }
     close(fds[0]);
     close(fds[1]);
     std::vector<char*> argv;

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sdk_fake_server.h"
@@ -192,6 +194,50 @@ TEST_F(SdkClientTest, RetriesWithOneIdempotencyKey) {
   // The next logical call gets a new key.
   ASSERT_TRUE(client.jobs().Create(JobRequest()).ok());
   EXPECT_NE(Header(server_.state().Calls().back(), "idempotency-key"), key);
+}
+
+TEST_F(SdkClientTest, LogsEachAttemptAndRedactedHeaders) {
+  server_.state().fail_first = 1;
+  std::mutex lines_mu;
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  ClientOptions options;
+  options.api_key = "ak_live_AbCdEf1234567890GhIjKlMnOpQrStUv";
+  options.log_level = LogLevel::kDebug;
+  options.logger = [&](LogLevel level, std::string_view line) {
+    std::lock_guard<std::mutex> lock(lines_mu);
+    lines.emplace_back(level, std::string(line));
+  };
+  Client client = MakeClient(std::move(options));
+  ASSERT_TRUE(client.jobs().Create(JobRequest()).ok());
+
+  std::lock_guard<std::mutex> lock(lines_mu);
+  // Headers before each attempt, then the attempt's outcome.
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].first, LogLevel::kDebug);
+  EXPECT_NE(lines[0].second.find("/transcodely.v1.JobService/Create request headers: "),
+            std::string::npos)
+      << lines[0].second;
+  EXPECT_NE(lines[0].second.find("authorization: Bearer ak_live_…StUv"), std::string::npos)
+      << lines[0].second;
+  EXPECT_EQ(lines[1].first, LogLevel::kInfo);
+  EXPECT_NE(lines[1].second.find("/transcodely.v1.JobService/Create attempt 1: unavailable in "),
+            std::string::npos)
+      << lines[1].second;
+  EXPECT_NE(lines[1].second.find("; retrying in "), std::string::npos) << lines[1].second;
+  EXPECT_NE(lines[3].second.find("attempt 2: ok in "), std::string::npos) << lines[3].second;
+  for (const auto& [level, line] : lines) {
+    EXPECT_EQ(line.find("AbCdEf1234567890GhIjKlMnOpQrStUv"), std::string::npos) << line;
+  }
+}
+
+TEST_F(SdkClientTest, InfoLoggerGetsNoHeaders) {
+  std::vector<std::string> lines;
+  ClientOptions options;
+  options.logger = [&](LogLevel, std::string_view line) { lines.emplace_back(line); };
+  Client client = MakeClient(std::move(options));
+  ASSERT_TRUE(client.jobs().Create(JobRequest()).ok());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("attempt 1: ok"), std::string::npos) << lines[0];
 }
 
 TEST_F(SdkClientTest, UsesTheCallersKey) {

@@ -4,7 +4,8 @@ if(TARGET transcodely)
   add_executable(sdk_unit_test
     ${CMAKE_CURRENT_LIST_DIR}/sdk_webhook_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/sdk_errors_test.cc
-    ${CMAKE_CURRENT_LIST_DIR}/sdk_pagination_test.cc)
+    ${CMAKE_CURRENT_LIST_DIR}/sdk_pagination_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sdk_redact_test.cc)
   target_link_libraries(sdk_unit_test PRIVATE transcodely GTest::gtest_main)
   connect_cpp_strict_warnings(sdk_unit_test)
   gtest_discover_tests(sdk_unit_test TEST_PREFIX "sdk." DISCOVERY_TIMEOUT 60)

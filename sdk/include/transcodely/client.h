@@ -28,6 +28,7 @@
 #include "transcodely/auth.h"
 #include "transcodely/errors.h"
 #include "transcodely/idempotency.h"
+#include "transcodely/logging.h"
 #include "transcodely/pagination.h"
 #include "transcodely/resources.h"
 #include "transcodely/retry.h"
@@ -65,6 +66,11 @@ struct ClientOptions {
   // an Asio timer of the event loop (no thread blocked), blocking watches sleep their thread and
   // asynchronous ones wait on a timer.
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Optional log (logging.h): each attempt of a unary call at kInfo, request headers at kDebug,
+  // secrets redacted. Lines below `log_level` are neither formatted nor delivered; without a
+  // logger nothing is.
+  Logger logger;
+  LogLevel log_level = LogLevel::kInfo;
 };
 
 class Client {

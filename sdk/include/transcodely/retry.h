@@ -13,6 +13,7 @@
 
 #include "connectrpc/client.h"
 #include "connectrpc/code.h"
+#include "transcodely/logging.h"
 
 namespace transcodely {
 
@@ -34,6 +35,8 @@ struct RetryPolicy {
   // Test hook called instead of waiting; null: wait on an Asio timer of the client's event loop,
   // which blocks no thread (the blocking API's caller just waits for the call to finish).
   SleepFunction sleep;
+  // Where each attempt is reported (FormatAttempt, at kInfo); inactive without a logger.
+  LogSink log;
 };
 
 class RetryInterceptor : public connectrpc::ClientInterceptor {
