@@ -126,6 +126,32 @@ if [[ "$with_validate" == ON ]]; then
   echo "consumer (installed, COMPONENTS validate): OK: $("$work/installed/validate_check")"
 fi
 
+# check_shared_exports BUILD_DIR: the consumer's programs load the libconnectrpc.so built there,
+# and that library exports no symbol outside connectrpc's names and Boost's.
+check_shared_exports() {
+  local lib
+  lib="$(find "$1" -name 'libconnectrpc.so.*' -type f | head -1)"
+  if [[ -z "$lib" ]]; then
+    echo "consumer: FAIL: no libconnectrpc.so under $1" >&2
+    exit 1
+  fi
+  if ! ldd "$1/tally_server" | grep 'libconnectrpc\.so' >/dev/null; then
+    echo "consumer: FAIL: $1/tally_server does not load libconnectrpc.so" >&2
+    exit 1
+  fi
+  local exported foreign
+  exported="$(nm -D --defined-only "$lib" | awk '{print $3}' | c++filt)"
+  foreign="$(grep -v -e 'connectrpc::' -e 'boost::' <<<"$exported" | grep -v -x -e 'CONNECTRPC_[A-Z0-9_.]*' || true)"
+  if [[ -n "$foreign" ]]; then
+    echo "consumer: FAIL: $(basename "$lib") exports $(wc -l <<<"$foreign") symbols outside" \
+      "connectrpc and Boost, e.g.:" >&2
+    head -10 <<<"$foreign" >&2
+    exit 1
+  fi
+  echo "consumer (shared): $(basename "$lib") exports $(wc -l <<<"$exported") symbols, all" \
+    "connectrpc's or Boost's"
+}
+
 # (b) add_subdirectory of the checkout.
 quiet "$work/subdir.log" cmake -S "$here" -B "$work/subdir" "${cmake_args[@]}" -DCONSUMER_MODE=subdir \
   -DCONNECTRPC_SOURCE_DIR="$checkout"
@@ -133,12 +159,14 @@ check_embedded "$work/subdir"
 quiet "$work/subdir.log" cmake --build "$work/subdir" -j "$jobs"
 run_pair "add_subdirectory" "$work/subdir"
 
-# (c) FetchContent from the checkout.
+# (c) FetchContent from the checkout, with BUILD_SHARED_LIBS=ON: libconnectrpc.so, whose
+# dynamic symbols are only connectrpc's own and Boost's (runtime/connectrpc.map).
 quiet "$work/fetch.log" cmake -S "$here" -B "$work/fetch" "${cmake_args[@]}" -DCONSUMER_MODE=fetch \
-  -DCONNECTRPC_SOURCE_DIR="$checkout"
+  -DCONNECTRPC_SOURCE_DIR="$checkout" -DBUILD_SHARED_LIBS=ON
 check_embedded "$work/fetch"
 quiet "$work/fetch.log" cmake --build "$work/fetch" -j "$jobs"
-run_pair "FetchContent" "$work/fetch"
+check_shared_exports "$work/fetch"
+run_pair "FetchContent, shared" "$work/fetch"
 
 # (d) A plain Makefile: pkg-config and plain protoc with the installed plugin.
 pc_dir="$(dirname "$(find "$prefix" -name connectrpc.pc | head -1)")"
