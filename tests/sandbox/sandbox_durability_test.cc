@@ -27,6 +27,7 @@
 
 #include "connectrpc/client.h"
 #include "ids.h"
+#include "job_requests.h"
 #include "sandbox_process.h"
 #include "transcodely/v1/job.connect.h"
 
@@ -45,15 +46,9 @@ std::string IdempotencyKey(int n) { return "durability-" + std::to_string(n); }
 
 // The same request for the same n (its fingerprint must match on a replay).
 transcodely::v1::CreateJobRequest CreateRequest(int n) {
-  transcodely::v1::CreateJobRequest request;
-  request.set_input_url("https://example.com/in-" + std::to_string(n) + ".mp4");
-  request.set_managed(true);
+  transcodely::v1::CreateJobRequest request =
+      HlsJobRequest("https://example.com/in-" + std::to_string(n) + ".mp4");
   (*request.mutable_metadata())["n"] = std::to_string(n);
-  transcodely::v1::OutputSpec* output = request.add_outputs();
-  output->set_type(transcodely::v1::OUTPUT_FORMAT_HLS);
-  transcodely::v1::VideoVariant* video = output->add_video();
-  video->set_codec(transcodely::v1::VIDEO_CODEC_H264);
-  video->set_resolution(transcodely::v1::RESOLUTION_1080P);
   return request;
 }
 

@@ -12,6 +12,7 @@
 #include "connectrpc/client.h"
 #include "connectrpc/codec.h"
 #include "connectrpc/status.h"
+#include "job_requests.h"
 #include "sandbox_server.h"
 #include "transcodely/json_dialect.h"
 #include "transcodely/v1/api_key.connect.h"
@@ -83,15 +84,7 @@ class SandboxTest : public ::testing::Test {
   }
 
   static transcodely::v1::CreateJobRequest ValidJob() {
-    transcodely::v1::CreateJobRequest request;
-    request.set_input_url("https://example.com/in.mp4");
-    request.set_managed(true);
-    transcodely::v1::OutputSpec* output = request.add_outputs();
-    output->set_type(transcodely::v1::OUTPUT_FORMAT_HLS);
-    transcodely::v1::VideoVariant* video = output->add_video();
-    video->set_codec(transcodely::v1::VIDEO_CODEC_H264);
-    video->set_resolution(transcodely::v1::RESOLUTION_1080P);
-    return request;
+    return HlsJobRequest("https://example.com/in.mp4");
   }
 
   std::unique_ptr<Sandbox> sandbox_;

@@ -20,6 +20,7 @@
 
 #include "connectrpc/client.h"
 #include "ids.h"
+#include "job_requests.h"
 #include "leak_check.h"
 #include "sandbox_process.h"
 #include "time_util.h"
@@ -128,15 +129,8 @@ class SecretsTest : public ::testing::Test {
   }
 
   static transcodely::v1::CreateJobRequest JobRequest(int i) {
-    transcodely::v1::CreateJobRequest request;
-    request.set_input_url("https://example.com/videos/clip-" + std::to_string(i) + ".mp4");
-    request.set_managed(true);
-    transcodely::v1::OutputSpec* output = request.add_outputs();
-    output->set_type(transcodely::v1::OUTPUT_FORMAT_HLS);
-    transcodely::v1::VideoVariant* variant = output->add_video();
-    variant->set_codec(transcodely::v1::VIDEO_CODEC_H264);
-    variant->set_resolution(transcodely::v1::RESOLUTION_720P);
-    return request;
+    return HlsJobRequest("https://example.com/videos/clip-" + std::to_string(i) + ".mp4",
+                         transcodely::v1::RESOLUTION_720P);
   }
 
   std::string stderr_path_;
