@@ -7,14 +7,13 @@
 //       [--requests N] [--concurrency C]
 //
 // The keys come from the environment so that they do not show in process listings.
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -61,8 +60,8 @@ struct KindStats {
 struct Run {
   Options options;
   tcp::endpoint endpoint;
-  std::string bearer[2];                 // "Bearer <key>": live, test
-  std::vector<std::string> jobs[2];      // jobs created in setup, per key
+  std::string bearer[2];             // "Bearer <key>": live, test
+  std::vector<std::string> jobs[2];  // jobs created in setup, per key
   std::vector<std::string> idempotency[2];
   std::string gzip_bomb;
   std::string big_message;
@@ -105,8 +104,8 @@ bool Judge(Kind kind, const Reply& r) {
     case Expect::kRefused: {
       if (r.closed) return true;
       const char* code = Info(kind).code;
-      if (code != nullptr && r.body.find(std::string("\"code\":\"") + code + "\"") ==
-                                 std::string::npos) {
+      if (code != nullptr &&
+          r.body.find(std::string("\"code\":\"") + code + "\"") == std::string::npos) {
         return false;
       }
       if (r.got_head && r.status != 200) return true;
@@ -270,18 +269,27 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
       break;
     }
     case Kind::kMalformedJson: {
-      static const std::vector<std::string> kBodies = {
-          "{\"id\":", "nope", "{\"id\":\"job_x\"}}", "{\"id\":\"\xff\xfe\"}", "[1,2]",
-          "{\"id\":" + std::string(100'000, '['), "{\"id\":123}", ""};
+      static const std::vector<std::string> kBodies = {"{\"id\":",
+                                                       "nope",
+                                                       "{\"id\":\"job_x\"}}",
+                                                       "{\"id\":\"\xff\xfe\"}",
+                                                       "[1,2]",
+                                                       "{\"id\":" + std::string(100'000, '['),
+                                                       "{\"id\":123}",
+                                                       ""};
       bytes = Request(head, kBodies[variant % kBodies.size()]);
       co_await Fresh(run, bytes, false, reply);
       break;
     }
     case Kind::kMalformedProto: {
-      static const std::vector<std::string> kBodies = {
-          std::string("\x0a\xff\xff\xff\xff\x0f", 6), std::string("\x0a\x05" "ab", 4),
-          std::string("\xff\xff\xff", 3), std::string("\x0a\x03\xff\xfe\xfd", 5),
-          std::string("\x0f", 1), std::string(64, '\x0a')};
+      static const std::vector<std::string> kBodies = {std::string("\x0a\xff\xff\xff\xff\x0f", 6),
+                                                       std::string("\x0a\x05"
+                                                                   "ab",
+                                                                   4),
+                                                       std::string("\xff\xff\xff", 3),
+                                                       std::string("\x0a\x03\xff\xfe\xfd", 5),
+                                                       std::string("\x0f", 1),
+                                                       std::string(64, '\x0a')};
       head.content_type = "application/proto";
       bytes = Request(head, kBodies[variant % kBodies.size()]);
       co_await Fresh(run, bytes, false, reply);
@@ -332,8 +340,8 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
     }
     case Kind::kBadHeaderSyntax: {
       static const std::vector<std::string> kLines = {
-          std::string("X-Soak: a\rb\r\n"), std::string("X-Soak: a\0b\r\n", 13),
-          std::string("Bad Name: x\r\n"),  std::string("NoColon\r\n"),
+          std::string("X-Soak: a\rb\r\n"),      std::string("X-Soak: a\0b\r\n", 13),
+          std::string("Bad Name: x\r\n"),       std::string("NoColon\r\n"),
           std::string("Content-Length: 3\r\n"), std::string("X-Soak\r\n: b\r\n")};
       head.extra = kLines[variant % kLines.size()];
       bytes = Request(head, GetBody(job));
@@ -396,6 +404,9 @@ asio::awaitable<void> WorkerLoop(Run& run, int id) {
   auto executor = co_await asio::this_coro::executor;
   Worker w(executor, run.options.seed * 1'000'003 + static_cast<uint64_t>(id));
   static const Mix mix;
+  // Ramp up over about a second rather than opening all connections in one burst, as load
+  // generators do; the run is long, and a burst of 256 connects measures the kernel's backlog.
+  co_await Sleep(milliseconds(4 * id));
   while (run.next.fetch_add(1, std::memory_order_relaxed) < run.options.requests) {
     const Kind kind = mix.Pick(w.rng);
     Reply reply;
@@ -423,9 +434,8 @@ asio::awaitable<void> Setup(Run& run) {
   Connection c(executor);
   for (int k = 0; k < 2; ++k) {
     for (int i = 0; i < kSetupJobsPerKey; ++i) {
-      const std::string key =
-          "soak-" + std::to_string(run.options.seed) + "-" + std::to_string(k) + "-" +
-          std::to_string(i);
+      const std::string key = "soak-" + std::to_string(run.options.seed) + "-" + std::to_string(k) +
+                              "-" + std::to_string(i);
       Head head;
       head.path = std::string(kJobs) + "Create";
       head.authorization = run.bearer[k];
@@ -581,8 +591,8 @@ int Main(int argc, char** argv) {
   std::thread sampler([&] {
     while (sampling.load()) {
       if (auto kib = RssKiB(o.pid)) {
-        const double progress = static_cast<double>(run.done.load()) /
-                                static_cast<double>(o.requests);
+        const double progress =
+            static_cast<double>(run.done.load()) / static_cast<double>(o.requests);
         std::lock_guard<std::mutex> lock(rss_mutex);
         rss.push_back({progress, *kib});
       }
@@ -655,7 +665,8 @@ int Main(int argc, char** argv) {
     if (p99 >= kP99LimitMs) ok = false;
   }
   std::printf("probe failures: %llu\n", static_cast<unsigned long long>(probe.failures));
-  for (const std::string& f : probe.failure_samples) std::printf("  probe failure: %s\n", f.c_str());
+  for (const std::string& f : probe.failure_samples)
+    std::printf("  probe failure: %s\n", f.c_str());
   if (probe.failures != 0) ok = false;
 
   long plateau = 0, first_half = 0, second_half = 0;
@@ -665,15 +676,16 @@ int Main(int argc, char** argv) {
     if (s.progress >= 0.5) second_half = std::max(second_half, s.kib);
   }
   if (plateau == 0) plateau = first_half;  // a run too short to sample its second quarter
-  const bool rss_ok = static_cast<double>(second_half) <=
-                      static_cast<double>(plateau) * (1.0 + kRssSlack);
-  std::printf("\nRSS KiB: baseline %ld, plateau (max over 25-50%%) %ld, max over 50-100%% %ld "
-              "(%+.1f%%), final %ld  %s\n",
-              rss_baseline, plateau, second_half,
-              plateau > 0 ? 100.0 * static_cast<double>(second_half - plateau) /
-                                static_cast<double>(plateau)
-                          : 0.0,
-              rss_final, rss_ok ? "ok" : "<-- over the plateau by more than 10%");
+  const bool rss_ok =
+      static_cast<double>(second_half) <= static_cast<double>(plateau) * (1.0 + kRssSlack);
+  std::printf(
+      "\nRSS KiB: baseline %ld, plateau (max over 25-50%%) %ld, max over 50-100%% %ld "
+      "(%+.1f%%), final %ld  %s\n",
+      rss_baseline, plateau, second_half,
+      plateau > 0
+          ? 100.0 * static_cast<double>(second_half - plateau) / static_cast<double>(plateau)
+          : 0.0,
+      rss_final, rss_ok ? "ok" : "<-- over the plateau by more than 10%");
   if (!rss_ok) ok = false;
   const bool fds_ok = fds_final >= 0 && fds_final <= fds_baseline + kFdSlack;
   std::printf("fds: baseline %d, final %d (allowed +%d)  %s\n", fds_baseline, fds_final, kFdSlack,

@@ -23,14 +23,14 @@ using tcp = asio::ip::tcp;
 
 // What one exchange produced.
 struct Reply {
-  bool timed_out = false;      // the deadline passed before the response (or stream) ended
-  bool closed = false;         // the peer closed or reset before a complete response
-  bool got_head = false;       // a status line and headers arrived
-  int status = 0;              // the HTTP status, when got_head
-  bool keep_alive = false;     // the connection may carry another request
-  std::string body;            // the (de-chunked) body read so far
-  int data_messages = 0;       // streams: data envelopes seen
-  bool end_stream = false;     // streams: the end-stream envelope arrived
+  bool timed_out = false;         // the deadline passed before the response (or stream) ended
+  bool closed = false;            // the peer closed or reset before a complete response
+  bool got_head = false;          // a status line and headers arrived
+  int status = 0;                 // the HTTP status, when got_head
+  bool keep_alive = false;        // the connection may carry another request
+  std::string body;               // the (de-chunked) body read so far
+  int data_messages = 0;          // streams: data envelopes seen
+  bool end_stream = false;        // streams: the end-stream envelope arrived
   bool end_stream_error = false;  // ... and it carried an error
 };
 
@@ -115,8 +115,8 @@ inline asio::awaitable<void> ReadStream(Connection& c, Reply& reply, int want_me
     const std::string& body = parser.get().body();
     while (body.size() - pos >= 5) {
       const auto* p = reinterpret_cast<const unsigned char*>(body.data() + pos);
-      const uint32_t length = (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) |
-                              (uint32_t{p[3]} << 8) | uint32_t{p[4]};
+      const uint32_t length =
+          (uint32_t{p[1]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 8) | uint32_t{p[4]};
       if (body.size() - pos - 5 < length) break;
       if ((p[0] & 0x02) != 0) {
         reply.end_stream = true;
