@@ -135,7 +135,8 @@ asio::awaitable<void> Fresh(Run& run, const std::string& bytes, bool stream, Rep
     reply.closed = true;
     co_return;
   }
-  co_await WriteAll(c, bytes, run.Bound());  // a refusal may close before the body is written
+  co_await WriteAll(c, bytes, run.Bound(),
+                    reply);  // a refusal may close before the body is written
   if (stream) {
     co_await ReadStream(c, reply, 2, run.Bound());
   } else {
@@ -153,7 +154,7 @@ asio::awaitable<void> KeepAlive(Run& run, Connection& c, const std::string& byte
       co_return;
     }
   }
-  const bool written = co_await WriteAll(c, bytes, run.Bound());
+  const bool written = co_await WriteAll(c, bytes, run.Bound(), reply);
   if (written) co_await ReadResponse(c, reply, run.Bound());
   if (!written) reply.closed = true;
   if (!reply.keep_alive) Close(c, false);
@@ -166,7 +167,8 @@ asio::awaitable<void> Abort(Run& run, const std::string& bytes, size_t keep, boo
   const bool connected = co_await Connect(c, run.endpoint, run.Bound());
   if (!connected) co_return;
   const std::string part = bytes.substr(0, keep);
-  co_await WriteAll(c, part, run.Bound());
+  Reply ignored;  // nothing is expected of an aborted request
+  co_await WriteAll(c, part, run.Bound(), ignored);
   Close(c, reset);
 }
 
@@ -241,12 +243,12 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
         reply.closed = true;
         break;
       }
-      co_await WriteAll(c, head_bytes, run.Bound());
+      co_await WriteAll(c, head_bytes, run.Bound(), reply);
       const size_t step = (body.size() + 7) / 8;
       for (size_t at = 0; at < body.size(); at += step) {
         co_await Sleep(milliseconds(40));
         const std::string piece = body.substr(at, step);
-        co_await WriteAll(c, piece, run.Bound());
+        co_await WriteAll(c, piece, run.Bound(), reply);
       }
       co_await ReadResponse(c, reply, run.Bound());
       Close(c, false);
@@ -262,7 +264,7 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
         reply.closed = true;
         break;
       }
-      co_await WriteAll(c, bytes, run.Bound());
+      co_await WriteAll(c, bytes, run.Bound(), reply);
       co_await Sleep(milliseconds(500));
       co_await ReadResponse(c, reply, run.Bound());
       Close(c, false);
@@ -669,23 +671,27 @@ int Main(int argc, char** argv) {
     std::printf("  probe failure: %s\n", f.c_str());
   if (probe.failures != 0) ok = false;
 
-  long plateau = 0, first_half = 0, second_half = 0;
+  // A leak lifts the whole second half; a few requests holding multi-MiB buffers at once (bombs,
+  // the 5 MiB message) lift single samples, which a short run may not have met in its second
+  // quarter. So the second half is judged by its 90th percentile, and its maximum is printed.
+  long plateau = 0, first_half = 0;
+  std::vector<double> second_half;
   for (const RssSample& s : rss) {
     if (s.progress >= 0.25 && s.progress < 0.5) plateau = std::max(plateau, s.kib);
     if (s.progress < 0.5) first_half = std::max(first_half, s.kib);
-    if (s.progress >= 0.5) second_half = std::max(second_half, s.kib);
+    if (s.progress >= 0.5) second_half.push_back(static_cast<double>(s.kib));
   }
   if (plateau == 0) plateau = first_half;  // a run too short to sample its second quarter
-  const bool rss_ok =
-      static_cast<double>(second_half) <= static_cast<double>(plateau) * (1.0 + kRssSlack);
+  const double late = Percentile(second_half, 0.9);
+  const bool rss_ok = late <= static_cast<double>(plateau) * (1.0 + kRssSlack);
   std::printf(
-      "\nRSS KiB: baseline %ld, plateau (max over 25-50%%) %ld, max over 50-100%% %ld "
-      "(%+.1f%%), final %ld  %s\n",
-      rss_baseline, plateau, second_half,
-      plateau > 0
-          ? 100.0 * static_cast<double>(second_half - plateau) / static_cast<double>(plateau)
-          : 0.0,
-      rss_final, rss_ok ? "ok" : "<-- over the plateau by more than 10%");
+      "\nRSS KiB: baseline %ld, plateau (max over 25-50%%) %ld, over 50-100%%: p90 %.0f "
+      "(%+.1f%%), max %.0f; final %ld  %s\n",
+      rss_baseline, plateau, late,
+      plateau > 0 ? 100.0 * (late - static_cast<double>(plateau)) / static_cast<double>(plateau)
+                  : 0.0,
+      Percentile(second_half, 1.0), rss_final,
+      rss_ok ? "ok" : "<-- over the plateau by more than 10%");
   if (!rss_ok) ok = false;
   const bool fds_ok = fds_final >= 0 && fds_final <= fds_baseline + kFdSlack;
   std::printf("fds: baseline %d, final %d (allowed +%d)  %s\n", fds_baseline, fds_final, kFdSlack,

@@ -52,13 +52,15 @@ inline asio::awaitable<bool> Connect(Connection& c, const tcp::endpoint& endpoin
   co_return c.open;
 }
 
-// Writes `bytes` whole; false if the peer closed or reset (it may have answered early).
+// Writes `bytes` whole; false if the peer closed or reset (it may have answered early) or the
+// deadline passed (then also marks `reply` timed out: a server that stops reading is a hang).
 inline asio::awaitable<bool> WriteAll(Connection& c, const std::string& bytes,
-                                      std::chrono::milliseconds bound) {
+                                      std::chrono::milliseconds bound, Reply& reply) {
   beast::error_code ec;
   c.stream.expires_after(bound);
   co_await asio::async_write(c.stream, asio::buffer(bytes),
                              asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == beast::error::timeout) reply.timed_out = true;
   co_return !ec;
 }
 
