@@ -1,6 +1,8 @@
 // ClientLoop.
 #include "client/event_loop.h"
 
+#include <openssl/crypto.h>
+
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -33,6 +35,12 @@ namespace {
 // holds in thread-local storage (OpenSSL's per-thread random generators) would be lost.
 class LoopThreadReaper {
  public:
+  // OpenSSL frees a thread's state (its per-thread random generators, used by TLS and by
+  // RAND_bytes callers on the loop) when the thread exits, through a thread-local key that its
+  // exit handler deletes. Initializing OpenSSL before this object is complete registers that
+  // handler first, so it runs after this destructor has joined the loops, not before.
+  LoopThreadReaper() { OPENSSL_init_crypto(0, nullptr); }
+
   ~LoopThreadReaper() {
     std::vector<Entry> entries;
     {
