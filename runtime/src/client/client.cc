@@ -70,7 +70,11 @@ Result<std::shared_ptr<Client>> Client::Create(std::string_view base_url, Client
 
 Client::Client(std::shared_ptr<internal::ClientCore> core) : core_(std::move(core)) {}
 
-Client::~Client() = default;
+Client::~Client() {
+  // Pending calls may still hold the core (a blocking caller wakes while the loop unwinds its
+  // call); the loop then ends on its own thread, and process exit waits for it.
+  if (core_) core_->loop->MarkDraining();
+}
 
 const boost::asio::any_io_executor& Client::executor() const { return core_->executor(); }
 bool Client::InEventLoopThread() const { return core_->loop->InLoopThread(); }

@@ -13,11 +13,15 @@ class ClientLoop {
   // Uses `executor` when it is set; otherwise starts an owned io_context and its thread.
   explicit ClientLoop(boost::asio::any_io_executor executor);
   // Stops the owned thread once its pending work has run; from the loop thread itself, which
-  // cannot join itself, it hands the thread to a process-wide reaper that joins it once it has
-  // finished (at the latest when the process exits).
+  // cannot join itself, it hands the thread to LoopThreads, which joins it once it has finished
+  // (at the latest when the process exits).
   ~ClientLoop();
   ClientLoop(const ClientLoop&) = delete;
   ClientLoop& operator=(const ClientLoop&) = delete;
+
+  // No Client handle is left; only pending calls keep the loop. An owned loop marked so is
+  // waited for at process exit (LoopThreads). Idempotent.
+  void MarkDraining();
 
   const boost::asio::any_io_executor& executor() const { return executor_; }
   // True on a thread currently running the loop's handlers (known for io_context executors and
