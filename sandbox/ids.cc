@@ -1,10 +1,11 @@
 #include "ids.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -22,8 +23,13 @@ std::string RandomBase62(size_t length) {
   out.reserve(length);
   std::array<unsigned char, 64> buffer;
   while (out.size() < length) {
-    if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
-      std::cerr << "transcodely-sandbox: RAND_bytes failed\n";
+    // The kernel's CSPRNG: getrandom(2) of at most 256 bytes is never short once the pool is
+    // initialized, unless a signal interrupts it. (OpenSSL's RAND_bytes keeps per-thread
+    // generators, which were occasionally not freed when a server thread ended.)
+    const ssize_t n = getrandom(buffer.data(), buffer.size(), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n != static_cast<ssize_t>(buffer.size())) {
+      std::cerr << "transcodely-sandbox: getrandom failed\n";
       std::abort();
     }
     for (unsigned char byte : buffer) {

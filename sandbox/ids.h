@@ -1,4 +1,4 @@
-// Random identifiers and secrets for the sandbox (OpenSSL RAND_bytes), and SHA-256 helpers.
+// Random identifiers and secrets for the sandbox (the kernel's getrandom), and SHA-256 helpers.
 #ifndef CONNECTRPC_SANDBOX_IDS_H_
 #define CONNECTRPC_SANDBOX_IDS_H_
 
