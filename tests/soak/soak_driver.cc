@@ -126,15 +126,19 @@ asio::awaitable<void> Sleep(milliseconds d) {
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// Connects `c` for the request `reply` records; a refused connection counts as a close.
+asio::awaitable<bool> ConnectFor(Run& run, Connection& c, Reply& reply) {
+  const bool connected = co_await Connect(c, run.endpoint, run.Bound());
+  if (!connected) reply.closed = true;
+  co_return connected;
+}
+
 // One exchange on a fresh connection: connect, write, read (a stream for Watch), close.
 asio::awaitable<void> Fresh(Run& run, const std::string& bytes, bool stream, Reply& reply) {
   auto executor = co_await asio::this_coro::executor;
   Connection c(executor);
-  const bool connected = co_await Connect(c, run.endpoint, run.Bound());
-  if (!connected) {
-    reply.closed = true;
-    co_return;
-  }
+  const bool connected = co_await ConnectFor(run, c, reply);
+  if (!connected) co_return;
   co_await WriteAll(c, bytes, run.Bound(),
                     reply);  // a refusal may close before the body is written
   if (stream) {
@@ -148,11 +152,8 @@ asio::awaitable<void> Fresh(Run& run, const std::string& bytes, bool stream, Rep
 // One exchange on the worker's keep-alive connection, reopened when the server closed it.
 asio::awaitable<void> KeepAlive(Run& run, Connection& c, const std::string& bytes, Reply& reply) {
   if (!c.open) {
-    const bool connected = co_await Connect(c, run.endpoint, run.Bound());
-    if (!connected) {
-      reply.closed = true;
-      co_return;
-    }
+    const bool connected = co_await ConnectFor(run, c, reply);
+    if (!connected) co_return;
   }
   const bool written = co_await WriteAll(c, bytes, run.Bound(), reply);
   if (written) co_await ReadResponse(c, reply, run.Bound());
@@ -238,11 +239,8 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
       const std::string head_bytes = bytes.substr(0, bytes.size() - body.size());
       auto executor = co_await asio::this_coro::executor;
       Connection c(executor);
-      const bool connected = co_await Connect(c, run.endpoint, run.Bound());
-      if (!connected) {
-        reply.closed = true;
-        break;
-      }
+      const bool connected = co_await ConnectFor(run, c, reply);
+      if (!connected) break;
       co_await WriteAll(c, head_bytes, run.Bound(), reply);
       const size_t step = (body.size() + 7) / 8;
       for (size_t at = 0; at < body.size(); at += step) {
@@ -259,11 +257,8 @@ asio::awaitable<void> Execute(Run& run, Worker& w, Kind kind, Reply& reply) {
       bytes = Request(head, "{\"pagination\":{\"limit\":100}}");
       auto executor = co_await asio::this_coro::executor;
       Connection c(executor);
-      const bool connected = co_await Connect(c, run.endpoint, run.Bound());
-      if (!connected) {
-        reply.closed = true;
-        break;
-      }
+      const bool connected = co_await ConnectFor(run, c, reply);
+      if (!connected) break;
       co_await WriteAll(c, bytes, run.Bound(), reply);
       co_await Sleep(milliseconds(500));
       co_await ReadResponse(c, reply, run.Bound());
