@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "client/loop_threads.h"
+#include "connectrpc/internal/async_result.h"
 
 namespace connectrpc::internal {
 
@@ -35,7 +36,11 @@ ClientLoop::ClientLoop(asio::any_io_executor executor) {
   // LoopThreads must exist (its exit handler registered) before the thread starts.
   LoopThreads* threads = &LoopThreads::Get();
   owned_->thread = std::thread([owned = owned_, threads]() mutable {
-    owned->io_context.run();
+    {
+      // The blocking callers this loop completes are woken together (see WakeUpBatch).
+      BlockingSignal::WakeUpBatch batch(owned->io_context.get_executor());
+      owned->io_context.run();
+    }
     std::shared_ptr<std::atomic<bool>> finished = owned->finished;
     const bool draining = owned->draining.load(std::memory_order_acquire);
     owned.reset();  // the io_context goes here when this thread holds the last reference

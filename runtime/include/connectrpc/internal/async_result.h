@@ -10,6 +10,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace connectrpc::internal {
 
@@ -46,25 +48,58 @@ auto InitiateAsync(const boost::asio::any_io_executor& io, CompletionToken&& tok
 }
 
 // A one-shot wake-up from the thread that completes an operation to the one thread waiting for
-// it, reusable once Wait() has returned. On Linux it is one futex word: a wait that sleeps costs
-// one FUTEX_WAIT and its wake-up one FUTEX_WAKE, and a wake-up before the wait costs nothing
-// (a mutex with a condition variable costs a third call: the waiter's relock marks the mutex
-// contended). Elsewhere it is a mutex and a condition variable.
+// it, reusable once Wait() has returned.
+//
+// On Linux, waiters sleep on futex words shared by up to 32 threads, each with its own bit
+// (FUTEX_WAIT_BITSET), so an event loop that completes several blocking calls at once wakes all
+// their threads with one FUTEX_WAKE_BITSET (see WakeUpBatch). A wait that sleeps costs one
+// FUTEX_WAIT; a wake-up before the wait costs nothing. Elsewhere it is a mutex and a condition
+// variable.
 class BlockingSignal {
  public:
+  // While one exists on a thread (an event loop's), the wake-ups that thread sends are held and
+  // sent together, with one system call per futex word, by a handler the batch posts to
+  // `executor` (the loop itself) when it starts holding: it runs after the handlers that were
+  // already queued, such as the other completions one poll of the sockets found ready. Woken one
+  // at a time, each waiter would preempt the loop on a busy CPU, and every completed blocking
+  // call would cost two context switches instead of about one. Not nested; held wake-ups not
+  // sent when the batch ends are sent then.
+  class WakeUpBatch {
+   public:
+    explicit WakeUpBatch(boost::asio::any_io_executor executor);
+    ~WakeUpBatch();
+    WakeUpBatch(const WakeUpBatch&) = delete;
+    WakeUpBatch& operator=(const WakeUpBatch&) = delete;
+
+   private:
+    friend class BlockingSignal;
+    void Hold(std::shared_ptr<BlockingSignal> signal);
+    void Flush();
+
+    boost::asio::any_io_executor executor_;
+    std::vector<std::shared_ptr<BlockingSignal>> held_;
+  };
+
+  BlockingSignal();
+
   // Makes the signal unset again; only by the waiter, after Wait() returned.
   void Reset() { state_.store(kIdle, std::memory_order_relaxed); }
   // Sets the signal: everything written before it is visible to the waiter. Any thread, once.
-  void Notify();
-  // Blocks until Notify() was called.
+  // `signal` is kept alive until the wake-up has been sent (later, inside a WakeUpBatch).
+  static void Notify(std::shared_ptr<BlockingSignal> signal);
+  // Blocks until Notify() was called. Only on the thread that created the signal.
   void Wait();
 
  private:
+  void Wake();
+
   static constexpr uint32_t kIdle = 0;
   static constexpr uint32_t kSleeping = 1;  // the waiter is (about to be) asleep
   static constexpr uint32_t kDone = 2;
   std::atomic<uint32_t> state_{kIdle};
-#ifndef __linux__
+#ifdef __linux__
+  const uint32_t waiter_;  // the creating thread's waiter number: its futex word and bit
+#else
   std::mutex mu_;
   std::condition_variable cv_;
 #endif
@@ -80,14 +115,16 @@ T BlockingWait(Start&& start) {
     std::optional<T> value;  // written by the completion before Notify()
   };
   thread_local std::shared_ptr<Slot> reusable;
-  // A completion of an earlier call may still hold the slot (after its Notify()); then take a
-  // fresh one rather than share the futex word.
-  if (!reusable || reusable.use_count() != 1) reusable = std::make_shared<Slot>();
+  // A completion of an earlier call may still hold the slot, between setting the signal and
+  // waking this thread. The slot is reused all the same: that late wake-up can only end a wait of
+  // this thread early, and Wait() rechecks the word.
+  if (!reusable) reusable = std::make_shared<Slot>();
   std::shared_ptr<Slot> slot = reusable;
   slot->signal.Reset();
   std::forward<Start>(start)(Completion<T>([slot](T value) mutable {
     slot->value.emplace(std::move(value));
-    slot->signal.Notify();
+    BlockingSignal* signal = &slot->signal;
+    BlockingSignal::Notify(std::shared_ptr<BlockingSignal>(std::move(slot), signal));
   }));
   slot->signal.Wait();
   T result = std::move(*slot->value);
