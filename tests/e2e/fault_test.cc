@@ -1,6 +1,7 @@
 // Faults the server core must hold: HTTP/1.1 framing errors answered before closing, handlers
 // that throw or never return, a throwing decorate_response, protocol-version checks, a full
-// blocking pool, and a shutdown that does not wait for stuck handlers.
+// blocking pool, a stream frame with unknown flags, and a shutdown that does not wait for stuck
+// handlers.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -69,6 +70,13 @@ class FaultyHandler : public EchoServiceHandler {
       while (!release.load()) std::this_thread::sleep_for(milliseconds(5));
     }
     response->set_text(request.text());
+    return connectrpc::Status();
+  }
+
+  connectrpc::Status Sum(connectrpc::ServerContext&, connectrpc::ServerReader<SumRequest>& reader,
+                         SumResponse* response) override {
+    SumRequest request;
+    while (reader.Read(&request)) response->set_total(response->total() + request.value());
     return connectrpc::Status();
   }
 };
@@ -181,6 +189,22 @@ TEST_F(FaultTest, ProtocolVersionOtherThanOneIsInvalid) {
   EXPECT_TRUE(response.starts_with("HTTP/1.1 400 ")) << response;
   EXPECT_NE(response.find("invalid_argument"), std::string::npos) << response;
   EXPECT_NE(response.find("connect-protocol-version"), std::string::npos) << response;
+}
+
+TEST_F(FaultTest, StreamFrameWithUnknownFlagsIsInvalid) {
+  // A client stream whose first frame sets a flag Connect does not define (0x80): refused, not
+  // read as a message.
+  Start({});
+  const std::string frame("\x80\0\0\0\0", 5);
+  std::string response =
+      RawExchange(server_->port(), Post("/e2e.v1.EchoService/Sum",
+                                        "Content-Type: application/connect+proto\r\n"
+                                        "Connection: close\r\nContent-Length: 5\r\n",
+                                        frame));
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 200 ")) << response;
+  EXPECT_NE(response.find("invalid_argument"), std::string::npos) << response;
+  EXPECT_NE(response.find("request stream frame has unknown flags 128"), std::string::npos)
+      << response;
 }
 
 TEST_F(FaultTest, HandlerExceptionsAreInternalWithAGenericMessage) {

@@ -258,6 +258,11 @@ class StreamCallImpl final : public StreamCall,
       Fail(Status(Code::kInternal, "protocol error: data after the end-stream message"));
       return Complete(done, false);
     }
+    if ((frame.flags & ~(kEnvelopeCompressed | kEnvelopeEndStream)) != 0) {
+      Fail(Status(Code::kInternal, internal::StrCat("protocol error: invalid envelope flags ",
+                                                    static_cast<int>(frame.flags))));
+      return Complete(done, false);
+    }
     Status status = InflateFrame(response_compressor_, options_.max_receive_message_bytes, &frame);
     if (!status.ok()) {
       Fail(std::move(status));

@@ -309,6 +309,14 @@ class ConnectServerCall final : public ServerProtocolCall {
     const size_t length = (size_t{p[1]} << 24) | (size_t{p[2]} << 16) | (size_t{p[3]} << 8) | p[4];
     const size_t limit = options_.max_receive_message_bytes;
     const bool compressed = (flags & kEnvelopeCompressed) != 0;
+    // Connect defines two flag bits; a frame with any other set is not a message (connect-go
+    // does not read one as a message either), and is refused as soon as its prefix arrives.
+    if ((flags & ~(kEnvelopeCompressed | kEnvelopeEndStream)) != 0) {
+      *error = Status(Code::kInvalidArgument,
+                      internal::StrCat("request stream frame has unknown flags ",
+                                       static_cast<int>(flags)));
+      return Next::kError;
+    }
     // A compressed frame may not be larger than the limit either: a message that compresses
     // to more than its own size is not worth accepting.
     if (limit > 0 && length > limit) {
