@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "connectrpc/envelope.h"
 #include "connectrpc/headers.h"
 #include "connectrpc/result.h"
 #include "connectrpc/status.h"
@@ -25,6 +26,12 @@ inline constexpr std::string_view kStreamEncodingHeader = "connect-content-encod
 inline constexpr std::string_view kStreamAcceptEncodingHeader = "connect-accept-encoding";
 inline constexpr std::string_view kTrailerPrefix = "trailer-";
 inline constexpr std::string_view kJsonErrorContentType = "application/json";
+
+// True when a stream frame's flags set a bit Connect does not define (it defines compressed and
+// end-stream). Such a frame is not a message; connect-go does not read one as a message either.
+constexpr bool HasUndefinedEnvelopeFlags(uint8_t flags) {
+  return (flags & ~(kEnvelopeCompressed | kEnvelopeEndStream)) != 0;
+}
 
 // A parsed Content-Type: streaming ("application/connect+<codec>") or unary
 // ("application/<codec>").

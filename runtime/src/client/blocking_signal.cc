@@ -1,6 +1,7 @@
 // BlockingSignal: waiters' bits on shared futex words on Linux, a mutex and a condition variable
 // elsewhere.
 #include <array>
+#include <boost/asio/post.hpp>
 #include <utility>
 
 #include "connectrpc/internal/async_result.h"
@@ -52,8 +53,10 @@ void BlockingSignal::WakeUpBatch::Hold(std::shared_ptr<BlockingSignal> signal) {
 
 namespace {
 
-// Waiter numbers map to futex words of 32 waiters each; beyond 32 * kWords waiting threads,
-// threads share a bit, and a wake-up of one is a spurious wake-up of the other (Wait() rechecks).
+// Waiter numbers map to futex words of kWaitersPerWord waiters each; beyond
+// kWaitersPerWord * kWords waiting threads, threads share a bit, and a wake-up of one is a
+// spurious wake-up of the other (Wait() rechecks).
+constexpr uint32_t kWaitersPerWord = 32;  // the bits of a FUTEX_*_BITSET mask
 constexpr uint32_t kWords = 32;
 
 struct alignas(64) FutexWord {
@@ -74,8 +77,8 @@ uint32_t ThisThreadsWaiter() {
   return waiter;
 }
 
-FutexWord& WordOf(uint32_t waiter) { return g_words[(waiter / 32) % kWords]; }
-uint32_t BitOf(uint32_t waiter) { return uint32_t{1} << (waiter % 32); }
+uint32_t WordIndexOf(uint32_t waiter) { return (waiter / kWaitersPerWord) % kWords; }
+uint32_t BitOf(uint32_t waiter) { return uint32_t{1} << (waiter % kWaitersPerWord); }
 
 // Wakes the waiters of `word` whose bits are in `bits`.
 void WakeBits(FutexWord& word, uint32_t bits) {
@@ -88,13 +91,13 @@ void WakeBits(FutexWord& word, uint32_t bits) {
 
 BlockingSignal::BlockingSignal() : waiter_(ThisThreadsWaiter()) {}
 
-void BlockingSignal::Wake() { WakeBits(WordOf(waiter_), BitOf(waiter_)); }
+void BlockingSignal::Wake() { WakeBits(g_words[WordIndexOf(waiter_)], BitOf(waiter_)); }
 
 void BlockingSignal::WakeUpBatch::Flush() {
   if (held_.empty()) return;
   std::array<uint32_t, kWords> bits{};
   for (const std::shared_ptr<BlockingSignal>& signal : held_) {
-    bits[(signal->waiter_ / 32) % kWords] |= BitOf(signal->waiter_);
+    bits[WordIndexOf(signal->waiter_)] |= BitOf(signal->waiter_);
   }
   for (uint32_t i = 0; i < kWords; ++i) {
     if (bits[i] != 0) WakeBits(g_words[i], bits[i]);
@@ -103,7 +106,7 @@ void BlockingSignal::WakeUpBatch::Flush() {
 }
 
 void BlockingSignal::Wait() {
-  FutexWord& word = WordOf(waiter_);
+  FutexWord& word = g_words[WordIndexOf(waiter_)];
   const uint32_t bit = BitOf(waiter_);
   for (;;) {
     // The generation is read before the state: a Notify() after this read changes it, so the

@@ -258,7 +258,7 @@ class StreamCallImpl final : public StreamCall,
       Fail(Status(Code::kInternal, "protocol error: data after the end-stream message"));
       return Complete(done, false);
     }
-    if ((frame.flags & ~(kEnvelopeCompressed | kEnvelopeEndStream)) != 0) {
+    if (protocol::HasUndefinedEnvelopeFlags(frame.flags)) {
       Fail(Status(Code::kInternal, internal::StrCat("protocol error: invalid envelope flags ",
                                                     static_cast<int>(frame.flags))));
       return Complete(done, false);

@@ -309,9 +309,8 @@ class ConnectServerCall final : public ServerProtocolCall {
     const size_t length = (size_t{p[1]} << 24) | (size_t{p[2]} << 16) | (size_t{p[3]} << 8) | p[4];
     const size_t limit = options_.max_receive_message_bytes;
     const bool compressed = (flags & kEnvelopeCompressed) != 0;
-    // Connect defines two flag bits; a frame with any other set is not a message (connect-go
-    // does not read one as a message either), and is refused as soon as its prefix arrives.
-    if ((flags & ~(kEnvelopeCompressed | kEnvelopeEndStream)) != 0) {
+    // Refused as soon as the prefix arrives.
+    if (protocol::HasUndefinedEnvelopeFlags(flags)) {
       *error = Status(Code::kInvalidArgument,
                       internal::StrCat("request stream frame has unknown flags ",
                                        static_cast<int>(flags)));
