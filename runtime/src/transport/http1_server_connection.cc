@@ -142,6 +142,10 @@ class RequestParser final : public http::basic_parser<true> {
 
   void on_field_impl(http::field name, boost::beast::string_view name_string,
                      boost::beast::string_view value, error_code&) override {
+    // A field after the head is a chunked body's trailer field. Requests carry no trailers we
+    // use, and RFC 9112 §7.1.2 lets a recipient discard them; they must not go into the arena,
+    // which the head's views (method, target, fields) point into while the body is read.
+    if (is_header_done()) return;
     const uint32_t name_offset = Append({name_string.data(), name_string.size()});
     const uint32_t value_offset = Append({value.data(), value.size()});
     head_->field_offsets.push_back({name_offset, static_cast<uint32_t>(name_string.size()),
@@ -362,6 +366,7 @@ class Http1Connection final : public Connection, public ServerExchange {
           co_return ExchangeError::kNone;
         }
         if (out->size() > before) co_return ExchangeError::kNone;
+        if (FramingLineTooLong(used)) co_return ExchangeError::kMalformed;
         if (used > 0 && begin_ < end_) continue;
       }
       const ExchangeError e = co_await ReadMore(kBodyBufferBytes, host_.limits().idle_timeout);
@@ -573,6 +578,13 @@ class Http1Connection final : public Connection, public ServerExchange {
     co_return ExchangeError::kNone;
   }
 
+  // Whether the parser, given every unparsed byte and consuming none of them, still needs more:
+  // a chunk-size line (with its extensions) or a trailer section longer than a whole request
+  // head may be. Beast bounds neither, and the read buffer would grow without end.
+  bool FramingLineTooLong(size_t used) const {
+    return used == 0 && end_ - begin_ > host_.limits().max_header_bytes;
+  }
+
   // Makes room after end_ in the read buffer: compacts it, or grows it up to `grow_to`.
   void PrepareReadSpace(size_t grow_to) {
     if (begin_ == end_) {
@@ -749,6 +761,7 @@ class Http1Connection final : public Connection, public ServerExchange {
         drained += used;
         if (ec && ec != http::error::need_more) co_return false;
         if (parser_->body_done()) break;
+        if (FramingLineTooLong(used)) co_return false;
       }
       if (drained > max_drain) co_return false;
       const ExchangeError e = co_await ReadMore(kBodyBufferBytes, host_.limits().idle_timeout);
