@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -116,6 +117,24 @@ TEST(ClientFramingTest, UnknownEnvelopeFlagsAreAProtocolError) {
   EXPECT_EQ(ReadAll(server, &status), (std::vector<int>{1}));
   EXPECT_EQ(status.code(), Code::kInternal) << status.ToString();
   EXPECT_EQ(status.message(), "protocol error: invalid envelope flags 128");
+}
+
+TEST(ClientFramingTest, EndlessTrailerSectionIsBounded) {
+  // A chunked response whose trailer section goes on for 4 MiB: the client stops at its limit
+  // instead of buffering all of it.
+  const std::string frame = CountFrame(0, 1);
+  char size[16];
+  std::snprintf(size, sizeof(size), "%zx", frame.size());
+  OneShotServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/connect+proto\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+      std::string(size) + "\r\n" + frame + "\r\n0\r\nX-Trailer: " + std::string(4u << 20, 't'));
+  connectrpc::Status status;
+  EXPECT_EQ(ReadAll(server, &status), (std::vector<int>{1}));
+  EXPECT_EQ(status.code(), Code::kUnavailable) << status.ToString();
+  EXPECT_EQ(status.message(),
+            "HTTP transport: the response's chunk framing (a chunk-size line or the trailer "
+            "section) exceeds 65536 bytes");
 }
 
 }  // namespace

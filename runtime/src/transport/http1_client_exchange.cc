@@ -94,6 +94,10 @@ class Http1ClientExchange final : public HttpExchange,
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(pool_->options().max_response_header_bytes));
     parser_->body_limit(boost::none);
+    // Bytes the parser has not taken: a head (bounded by the header limit) or, while the body
+    // is read, one read's worth plus a chunk-size line or trailer section, which Beast does not
+    // bound itself.
+    connection_->buffer.max_size(MaxBufferedBytes());
     StartIdleTimer();
     connection_->Visit([&](auto& stream) {
       http::async_read_header(stream, connection_->buffer, *parser_,
@@ -200,7 +204,17 @@ class Http1ClientExchange final : public HttpExchange,
                     internal::StrCat("HTTP transport: nothing received or sent for ",
                                      pool_->options().idle_timeout->count(), " ms (idle timeout)"));
     }
+    if (ec == http::error::buffer_overflow) {
+      return Status(Code::kUnavailable,
+                    internal::StrCat("HTTP transport: the response's chunk framing (a chunk-size "
+                                     "line or the trailer section) exceeds ",
+                                     MaxBufferedBytes() - kReadChunkBytes, " bytes"));
+    }
     return Status(Code::kUnavailable, internal::StrCat("HTTP transport: ", ec.message()));
+  }
+
+  size_t MaxBufferedBytes() const {
+    return pool_->options().max_response_header_bytes + kReadChunkBytes;
   }
 
   // Returns the connection to the pool once request and response are complete.
