@@ -5,15 +5,14 @@
 // Marshal: MessageToJsonString (proto names, zero values of implicit-presence fields), then every
 // string at an enum-typed position becomes its wire string, then a compact re-serialisation.
 // Unmarshal: Boost.JSON parse, then enum strings are expanded to canonical names (unknown strings
-// and `null`s are removed so the field stays unset), then JsonStringToMessage with unknown fields
-// ignored.
+// and `null`s are removed so the field stays unset), then connectrpc::JsonCodec (proto3 JSON,
+// unknown fields ignored).
 // Both refuse a Timestamp outside the RFC 3339 range, naming its field.
 #include "transcodely/json_dialect.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/reflection.h>
-#include <google/protobuf/stubs/stringpiece.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <boost/json.hpp>
@@ -452,15 +451,11 @@ class DialectCodecImpl final : public connectrpc::Codec {
         input = rewritten;
       }
     }
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(input.data(), input.size()), message, options);
-    if (!status.ok()) {
+    // From here the dialect is plain proto3 JSON: the runtime's codec reads it.
+    if (connectrpc::Status status = connectrpc::JsonCodec().Unmarshal(input, message);
+        !status.ok()) {
       message->Clear();
-      return connectrpc::Status(
-          connectrpc::Code::kInvalidArgument,
-          "unmarshal into " + type.full_name() + " from JSON: " + status.message().ToString());
+      return status;
     }
     if (std::string problem; FindTimestampOutOfRange(*message, "", &problem)) {
       message->Clear();
