@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -110,10 +111,18 @@ class FuzzServer {
   sockaddr_in address_{};
 };
 
-// Waits up to `ms` for the socket to be readable; false on timeout.
+// Waits up to `ms` for the socket to be readable; false on timeout. libFuzzer's timeout timer
+// (SIGALRM) interrupts poll(): an interrupted wait goes on for the time that is left.
 bool WaitReadable(int fd, int ms) {
-  pollfd p{fd, POLLIN, 0};
-  return poll(&p, 1, ms) > 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    const int n = poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+    if (n > 0) return true;
+    if (n == 0 || errno != EINTR) return false;
+  }
 }
 
 }  // namespace
@@ -129,11 +138,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fd < 0) std::abort();
   if (connect(fd, reinterpret_cast<const sockaddr*>(&server->address()),
               sizeof(server->address())) != 0) {
-    std::abort();
+    // Interrupted (see WaitReadable), the connection goes on being made: wait for it.
+    int error = errno;
+    if (error == EINTR) {
+      pollfd p{fd, POLLOUT, 0};
+      while (poll(&p, 1, 5'000) < 0 && errno == EINTR) {
+      }
+      socklen_t len = sizeof(error);
+      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) error = errno;
+    }
+    if (error != 0) std::abort();
   }
   size_t sent = 0;
   while (sent < size) {
     const ssize_t n = send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server closed early (a framing error): fine
     sent += static_cast<size_t>(n);
   }
@@ -146,6 +165,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     connectrpc::fuzz::Check(WaitReadable(fd, 5'000),
                             "the server neither answered nor closed within 5 s");
     const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       closed = true;
     } else {
