@@ -1,6 +1,9 @@
 // I/O faults the server core must hold: accept() failing for want of descriptors, the
 // connection limit, a peer that never reads its response, and request bodies that arrive
-// slowly or stop arriving.
+// slowly or stop arriving. And how request streams are read while their body is still open:
+// each message reaches the handler as it arrives, a message too many is refused as it
+// arrives, interceptors run before any message is read, and the decompressed total of one
+// request is bounded.
 //
 // No test asserts how long something took (the machines are noisy): they assert outcomes, and
 // every wait has a generous bound so that a broken server fails the test instead of hanging
@@ -23,6 +26,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -149,6 +153,15 @@ std::string SayHead(size_t body_size) {
 std::string SayRequestBytes(const std::string& text) {
   const std::string body = SayBody(text);
   return SayHead(body.size()) + body;
+}
+
+// A Connect stream frame (flags 0) holding `message`.
+std::string Frame(const google::protobuf::Message& message) {
+  const std::string payload = message.SerializeAsString();
+  const auto size = static_cast<uint32_t>(payload.size());
+  std::string frame(1, '\0');
+  for (int shift = 24; shift >= 0; shift -= 8) frame.push_back(static_cast<char>(size >> shift));
+  return frame + payload;
 }
 
 // The descriptor numbers of this process that refer to the socket with this inode.
@@ -470,14 +483,7 @@ TEST_F(FaultIoServerTest, PeerThatNeverReadsIsClosedByTheWriteTimeout) {
   const int fd = Open(/*receive_buffer=*/4096);
   ChatRequest chat;
   chat.set_text("flood me");
-  const std::string message = chat.SerializeAsString();
-  std::string envelope(5, '\0');
-  const auto size = static_cast<uint32_t>(message.size());
-  envelope[1] = static_cast<char>(size >> 24);
-  envelope[2] = static_cast<char>(size >> 16);
-  envelope[3] = static_cast<char>(size >> 8);
-  envelope[4] = static_cast<char>(size);
-  envelope += message;
+  const std::string envelope = Frame(chat);
   ASSERT_TRUE(SendAll(fd, "POST /e2e.v1.EchoService/Chat HTTP/1.1\r\nHost: x\r\n"
                           "Content-Type: application/connect+proto\r\n"
                           "Connect-Protocol-Version: 1\r\nContent-Length: " +
@@ -618,6 +624,144 @@ TEST_F(FaultIoServerTest, PeerThatEndsItsSideMidBodyIsAnsweredAndClosed) {
     EXPECT_TRUE(response.starts_with("HTTP/1.1 ")) << response;
     CloseFd(fd);
   }
+}
+
+// ---- Request streams read while their body is still open ------------------------------------
+
+// One HTTP/1.1 chunk holding `bytes`.
+std::string Chunk(std::string_view bytes) {
+  char size[20];
+  const int n = std::snprintf(size, sizeof(size), "%zx\r\n", bytes.size());
+  return std::string(size, static_cast<size_t>(n)) + std::string(bytes) + "\r\n";
+}
+
+// The head of a Connect streaming request to EchoService/`method` with a chunked body.
+std::string StreamHead(std::string_view method) {
+  return "POST /e2e.v1.EchoService/" + std::string(method) +
+         " HTTP/1.1\r\nHost: x\r\nContent-Type: application/connect+proto\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n";
+}
+
+// Reads into `in` until it contains `needle` (true), or the peer closes or `timeout` passes.
+bool ReadUntilFound(int fd, std::string_view needle, std::string* in,
+                    milliseconds timeout = kHangGuard) {
+  const auto until = Clock::now() + timeout;
+  while (in->find(needle) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
+    if (left <= milliseconds(0)) return false;
+    if (ReadSome(fd, left, in) != ReadOutcome::kData) return in->find(needle) != std::string::npos;
+  }
+  return true;
+}
+
+TEST_F(FaultIoServerTest, BidiMessagesReachTheHandlerAsTheyArrive) {
+  Start(connectrpc::ServerOptions(), std::make_shared<EchoHandler>());
+  const int fd = Open();
+  ChatRequest request;
+  request.set_text("one");
+  ASSERT_TRUE(SendAll(fd, StreamHead("Chat") + Chunk(Frame(request))));
+  // The request body stays open, so the reply can only come from a handler that was given the
+  // first message while the rest of the body had not been sent.
+  std::string in;
+  ASSERT_TRUE(ReadUntilFound(fd, "you said: one", &in)) << in;
+  EXPECT_TRUE(in.starts_with("HTTP/1.1 200 ")) << in;
+  request.set_text("two");
+  ASSERT_TRUE(SendAll(fd, Chunk(Frame(request))));
+  ASSERT_TRUE(ReadUntilFound(fd, "you said: two", &in)) << in;
+  EXPECT_EQ(in.find("you said: one", in.find("you said: two")), std::string::npos) << in;
+  // The end of the body ends the handler's loop: the response ends with an end-stream frame
+  // (flags 0x02) and the last chunk.
+  ASSERT_TRUE(SendAll(fd, "0\r\n\r\n"));
+  ASSERT_TRUE(ReadUntilFound(fd, "\r\n0\r\n\r\n", &in)) << in;
+  EXPECT_NE(in.find(std::string("\x02\0\0\0\x02{}", 7)), std::string::npos) << in;
+  // The connection is kept alive for the next request.
+  ASSERT_TRUE(SendAll(fd, SayRequestBytes("next")));
+  std::string next = ReadResponse(fd, Clock::now() + kHangGuard);
+  EXPECT_TRUE(next.starts_with("HTTP/1.1 200 ")) << next;
+}
+
+TEST_F(FaultIoServerTest, ASecondMessageOnAServerStreamIsRefusedAsItArrives) {
+  Start(connectrpc::ServerOptions(), std::make_shared<EchoHandler>());
+  const int fd = Open();
+  CountRequest request;
+  request.set_n(3);
+  ASSERT_TRUE(SendAll(fd, StreamHead("Count") + Chunk(Frame(request))));
+  // One message and an open body: the call waits for the body's end, and answers nothing yet.
+  std::string in;
+  EXPECT_FALSE(ReadUntilFound(fd, "HTTP/1.1", &in, milliseconds(300))) << in;
+  // A second message is refused when it arrives, although the body is still open.
+  ASSERT_TRUE(SendAll(fd, Chunk(Frame(request))));
+  ASSERT_TRUE(ReadUntilFound(fd, "expects exactly one request message, got more than one", &in))
+      << in;
+  EXPECT_TRUE(in.starts_with("HTTP/1.1 200 ")) << in;
+  EXPECT_NE(in.find("\"code\":\"unimplemented\""), std::string::npos) << in;
+  // The handler never ran: no counted messages, no x-count header.
+  EXPECT_EQ(in.find("x-count"), std::string::npos) << in;
+}
+
+// Refuses every call, and counts the calls it saw.
+class RefuseAll : public connectrpc::ServerInterceptor {
+ public:
+  std::atomic<int> calls{0};
+  connectrpc::Task<connectrpc::Status> Intercept(connectrpc::ServerContext&,
+                                                 connectrpc::ServerNext) override {
+    ++calls;
+    co_return connectrpc::Status(Code::kUnauthenticated, "refused before reading");
+  }
+};
+
+TEST_F(FaultIoServerTest, InterceptorsRunBeforeAnyRequestMessageIsRead) {
+  auto refuse = std::make_shared<RefuseAll>();
+  connectrpc::ServerOptions options;
+  options.interceptors.push_back(refuse);
+  Start(std::move(options), std::make_shared<EchoHandler>());
+
+  // A unary head whose 64-byte body never comes: the answer comes from the head alone.
+  const int unary = Open();
+  ASSERT_TRUE(SendAll(unary, SayHead(64)));
+  std::string response = ReadResponse(unary, Clock::now() + kHangGuard);
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 401 ")) << response;
+  EXPECT_NE(response.find("refused before reading"), std::string::npos) << response;
+
+  // A client stream with no message at all yet.
+  const int stream = Open();
+  ASSERT_TRUE(SendAll(stream, StreamHead("Sum")));
+  std::string in;
+  ASSERT_TRUE(ReadUntilFound(stream, "refused before reading", &in)) << in;
+  EXPECT_TRUE(in.starts_with("HTTP/1.1 200 ")) << in;
+  EXPECT_NE(in.find("\"code\":\"unauthenticated\""), std::string::npos) << in;
+  EXPECT_EQ(refuse->calls.load(), 2);
+}
+
+TEST_F(FaultIoServerTest, DecompressedTotalOfOneRequestIsBounded) {
+  connectrpc::ServerOptions options;
+  options.max_request_decompressed_bytes = 256u << 10;
+  Start(std::move(options), std::make_shared<EchoHandler>());
+  connectrpc::ClientOptions client_options;
+  client_options.compression = "gzip";
+  auto client =
+      connectrpc::Client::Create("http://127.0.0.1:" + std::to_string(port()), client_options);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  connectrpc::CallOptions call;
+  call.timeout = kHangGuard;
+  auto stream = EchoServiceClient(*client).Chat(call);
+  // 60 KiB messages that gzip to a few hundred bytes each: each is far below the message limit
+  // and the body stays small, but the fifth takes the request past 256 KiB decompressed.
+  ChatRequest request;
+  request.set_text(std::string(60u << 10, 'z'));
+  for (int i = 0; i < 8; ++i) {
+    if (!stream.Send(request)) break;
+  }
+  (void)stream.CloseSend();
+  // The handler answered each message as it came, until the fifth failed the call.
+  ChatResponse response;
+  int replies = 0;
+  while (stream.Read(&response)) ++replies;
+  EXPECT_EQ(replies, 4);
+  EXPECT_EQ(stream.status().code(), Code::kResourceExhausted) << stream.status().ToString();
+  EXPECT_NE(stream.status().message().find("in total"), std::string::npos)
+      << stream.status().ToString();
+  ExpectSayWorks(port(), "still serving");
 }
 
 }  // namespace
